@@ -27,6 +27,7 @@ class Prompt:
     question: str
     passages: list[Passage] = field(default_factory=list)
     lang: str = "en"
+    history: list[Message] = field(default_factory=list)
 
 
 class LLM(Protocol):

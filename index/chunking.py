@@ -1,0 +1,142 @@
+"""Split a document into chunks that respect headings and sentences.
+
+Chunks are bounded in tokens of the embedding model's own tokenizer (the caller passes a
+counting function), so nothing is silently cut off when embedded. Each chunk is an exact
+slice ``doc.text[start:end]``: offsets let a UI highlight the passage in its document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from index.loaders import Document
+
+# A sentence ends at . ! ? (followed by space) or at a Chinese stop, which needs no space.
+_SENTENCE_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s)|[。！？；]+[\u201d\u2019」』）]*")
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+
+CountTokens = Callable[[Sequence[str]], list[int]]
+TokenSpans = Callable[[str], list[tuple[int, int]]]
+
+
+@dataclass
+class Chunk:
+    doc_id: str
+    ordinal: int
+    text: str
+    start: int
+    end: int
+    heading: str
+    page: int | None
+    n_tokens: int
+
+    @property
+    def chunk_id(self) -> str:
+        return f"{self.doc_id}#{self.ordinal}"
+
+
+@dataclass
+class _Unit:
+    start: int
+    end: int
+    heading_level: int = 0  # > 0 for a heading line
+    tokens: int = 0
+
+
+def split_units(text: str) -> list[_Unit]:
+    """Heading lines and sentences, as (start, end) offsets with surrounding space trimmed."""
+    units: list[_Unit] = []
+    for line in re.finditer(r"[^\n]+", text):
+        body = line.group(0)
+        heading = _HEADING.match(body)
+        if heading:
+            units.append(_Unit(line.start(), line.end(), heading_level=len(heading.group(1))))
+            continue
+        cursor = 0
+        for end in [m.end() for m in _SENTENCE_END.finditer(body)] + [len(body)]:
+            piece = body[cursor:end]
+            if piece.strip():
+                lead = len(piece) - len(piece.lstrip())
+                trail = len(piece) - len(piece.rstrip())
+                units.append(_Unit(line.start() + cursor + lead, line.start() + end - trail))
+            cursor = end
+    return units
+
+
+def chunk_document(
+    doc: Document,
+    count_tokens: CountTokens,
+    token_spans: TokenSpans,
+    max_tokens: int,
+    overlap: int,
+) -> list[Chunk]:
+    """Pack sentences into chunks of at most ``max_tokens``, carrying ``overlap`` tokens of
+    trailing sentences into the next chunk within a section; headings start a chunk."""
+    text = doc.text
+    units = _split_long(split_units(text), text, count_tokens, token_spans, max_tokens)
+    chunks: list[Chunk] = []
+    path: list[tuple[int, str]] = []  # (level, heading text) of the current section
+    current: list[_Unit] = []
+    heading_for_current = ""
+
+    def flush(carry: bool) -> list[_Unit]:
+        nonlocal heading_for_current
+        if not current or all(u.heading_level for u in current):
+            return []
+        start, end = current[0].start, current[-1].end
+        slice_text = text[start:end]
+        (n,) = count_tokens([slice_text])
+        chunks.append(Chunk(doc.doc_id, len(chunks), slice_text, start, end,
+                            heading_for_current, doc.page_at(start), n))
+        if not carry:
+            return []
+        kept, budget = [], overlap
+        for unit in reversed(current):
+            if unit.heading_level or unit.tokens > budget:
+                break
+            kept.insert(0, unit)
+            budget -= unit.tokens
+        return kept if len(kept) < len(current) else []
+
+    for unit in units:
+        if unit.heading_level:
+            current = flush(carry=False) or []
+            title = _HEADING.match(text[unit.start:unit.end]).group(2)
+            path = [p for p in path if p[0] < unit.heading_level] + [(unit.heading_level, title)]
+            heading_for_current = " > ".join(t for _, t in path)
+            current = [unit]
+            continue
+        if current and _total(current) + unit.tokens > max_tokens:
+            current = flush(carry=True)
+            while current and _total(current) + unit.tokens > max_tokens:
+                current.pop(0)
+        current.append(unit)
+    flush(carry=False)
+    return chunks
+
+
+def _total(units: list[_Unit]) -> int:
+    # +1 per join: tokenising a joined string can add a token at a boundary.
+    return sum(u.tokens for u in units) + max(len(units) - 1, 0)
+
+
+def _split_long(units, text, count_tokens, token_spans, max_tokens) -> list[_Unit]:
+    """Give every unit its token count; cut a sentence longer than ``max_tokens`` at token
+    boundaries (a run-on line or a table row) so that no chunk exceeds the bound."""
+    counts = count_tokens([text[u.start:u.end] for u in units]) if units else []
+    out: list[_Unit] = []
+    for unit, count in zip(units, counts):
+        unit.tokens = count
+        if count <= max_tokens or unit.heading_level:
+            out.append(unit)
+            continue
+        spans = token_spans(text[unit.start:unit.end])
+        window = max(max_tokens - 2, 1)
+        for i in range(0, len(spans), window):
+            piece = spans[i:i + window]
+            start, end = unit.start + piece[0][0], unit.start + piece[-1][1]
+            (n,) = count_tokens([text[start:end]])
+            out.append(_Unit(start, end, tokens=n))
+    return out

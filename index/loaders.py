@@ -1,0 +1,169 @@
+"""Read a folder of documents (Markdown with front-matter, plain text, HTML, PDF) into
+:class:`Document` objects.
+
+A file that cannot be read is reported with its reason and skipped; one bad file never
+aborts a build. Loaders keep ``text`` exactly as chunk offsets will index it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".html": "html", ".htm": "html", ".pdf": "pdf"}
+# Bumped when a loader changes what text it produces, so stored hashes stop matching.
+LOADER_VERSION = "1"
+_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass
+class Document:
+    doc_id: str
+    path: str  # relative to the corpus folder
+    title: str
+    text: str
+    source_url: str = ""
+    date: str = ""
+    language: str = "en"
+    content_hash: str = ""
+    pages: list[tuple[int, int, int]] = field(default_factory=list)  # (page number, start, end)
+    metadata: dict = field(default_factory=dict)
+
+    def page_at(self, offset: int) -> int | None:
+        for number, start, end in self.pages:
+            if start <= offset < end:
+                return number
+        return None
+
+
+@dataclass
+class LoadError:
+    path: str
+    reason: str
+
+
+def detect_language(text: str) -> str:
+    """'zh' when a noticeable share of letters are CJK ideographs, else 'en'."""
+    sample = text[:4000]
+    letters = sum(ch.isalpha() for ch in sample) or 1
+    return "zh" if len(_CJK.findall(sample)) / letters > 0.2 else "en"
+
+
+def load_corpus(folder: Path) -> tuple[list[Document], list[LoadError]]:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"corpus folder not found: {folder}")
+    documents, errors = [], []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder).as_posix()
+        if any(part.startswith(".") for part in path.relative_to(folder).parts):
+            continue
+        if path.suffix.lower() not in SUFFIXES:
+            continue
+        try:
+            documents.append(load_file(path, rel))
+        except Exception as exc:  # noqa: BLE001 - any reader failure is reported, not fatal
+            errors.append(LoadError(rel, f"{type(exc).__name__}: {exc}".strip()))
+    return documents, errors
+
+
+def load_file(path: Path, rel: str) -> Document:
+    raw = path.read_bytes()
+    kind = SUFFIXES[path.suffix.lower()]
+    doc = {"markdown": _markdown, "text": _plain, "html": _html, "pdf": _pdf}[kind](raw, path)
+    if not doc.text.strip():
+        raise ValueError("no text found")
+    doc.doc_id = re.sub(r"[^A-Za-z0-9_.\-/]", "_", rel.rsplit(".", 1)[0])
+    doc.path = rel
+    doc.title = doc.title or path.stem
+    doc.language = doc.language or detect_language(doc.text)
+    doc.content_hash = hashlib.sha256(LOADER_VERSION.encode() + raw).hexdigest()
+    return doc
+
+
+def _decode(raw: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValueError("not valid UTF-8 or GB18030 text")
+
+
+def _markdown(raw: bytes, path: Path) -> Document:
+    text = _decode(raw)
+    meta: dict = {}
+    match = _FRONT_MATTER.match(text)
+    if match:
+        meta = yaml.safe_load(match.group(1)) or {}
+        if not isinstance(meta, dict):
+            raise ValueError("front-matter is not a mapping")
+        text = text[match.end():]
+    title = str(meta.get("title") or "")
+    if not title:
+        heading = re.search(r"^#\s+(.+)$", text, re.M)
+        title = heading.group(1).strip() if heading else ""
+    return Document(
+        doc_id="", path="", title=title, text=text,
+        source_url=str(meta.get("source_url") or ""),
+        date=str(meta.get("date") or ""),
+        language=str(meta.get("language") or ""),
+        metadata={k: v for k, v in meta.items() if isinstance(v, (str, int, float, bool))},
+    )
+
+
+def _plain(raw: bytes, path: Path) -> Document:
+    return Document(doc_id="", path="", title="", text=_decode(raw))
+
+
+def _html(raw: bytes, path: Path) -> Document:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(raw, "html.parser")
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "template"]):
+        tag.decompose()
+    root = soup.find("main") or soup.find("article") or soup.body or soup
+    lines = []
+    for el in root.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "pre", "td", "blockquote"]):
+        if el.find(["p", "li", "h1", "h2", "h3", "h4", "h5", "h6"]):
+            continue  # a container: its children are read on their own
+        content = el.get_text(" ", strip=True)
+        if not content:
+            continue
+        if el.name[0] == "h":
+            lines.append("#" * int(el.name[1]) + " " + content)
+        else:
+            lines.append(content)
+    if not lines:
+        lines = [root.get_text("\n", strip=True)]
+    meta_url = soup.find("link", rel="canonical")
+    return Document(
+        doc_id="", path="", title=title, text="\n\n".join(lines),
+        source_url=meta_url.get("href", "") if meta_url else "",
+    )
+
+
+def _pdf(raw: bytes, path: Path) -> Document:
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(raw))
+    parts, pages, offset = [], [], 0
+    for number, page in enumerate(reader.pages, start=1):
+        content = (page.extract_text() or "").strip()
+        if not content:
+            continue
+        if parts:
+            offset += 2  # the "\n\n" joining pages
+        pages.append((number, offset, offset + len(content)))
+        parts.append(content)
+        offset += len(content)
+    info = reader.metadata or {}
+    return Document(doc_id="", path="", title=str(info.get("/Title") or ""), text="\n\n".join(parts), pages=pages)

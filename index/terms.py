@@ -1,0 +1,64 @@
+"""Lexical terms for BM25 and for support checks, in English and Chinese.
+
+English: lower-cased words with a light plural/verb-ending fold, stop-words removed.
+Chinese: jieba's search-mode segmentation, punctuation and function words removed.
+The same function serves indexing and queries so both sides agree.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+_WORD = re.compile(r"[a-z0-9]+(?:[.\-'][a-z0-9]+)*")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+EN_STOP = frozenset(
+    """a an the and or but if of to in on at by for with from as is are was were be been being
+    this that these those it its it's their there they them we our you your he she his her
+    what which who whom whose when where why how do does did doing done can could should would
+    will shall may might must has have had having not no nor so than too very any all each
+    such into about over under again further then once also more most other some only own same
+    just up down out off between through during before after above below while both few many
+    much per via i me my us one said says say""".split()
+)
+ZH_STOP = frozenset("的 了 和 与 及 是 在 有 对 为 等 将 把 被 就 也 都 而 或 之 其 于 以 并 这 那 哪 什么 怎么 怎样 如何 哪些 吗 呢 啊 吧 个 中 上 下 来 去 要 会 能 可以 应该 一个 没有 还 又 从 向 到 由 让 使".split())
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+def fold(word: str) -> str:
+    """A tiny stemmer: enough to match 'exports'/'export', 'zones'/'zone', 'signed'/'sign'."""
+    for suffix, keep in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            return word[: -len(suffix)] + keep
+    return word
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def chinese_words(text: str) -> list[str]:
+    """jieba words of the CJK runs in ``text`` (search mode, so compounds also yield parts)."""
+    words = []
+    for run in _CJK_RUN.findall(text):
+        words.extend(w for w in _jieba().lcut_for_search(run) if w not in ZH_STOP)
+    return words
+
+
+def terms(text: str) -> list[str]:
+    lowered = text.lower()
+    out = [fold(w) for w in _WORD.findall(lowered) if w not in EN_STOP]
+    if has_cjk(text):
+        out.extend(chinese_words(text))
+    return out

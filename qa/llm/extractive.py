@@ -1,0 +1,98 @@
+"""The extractive backend: no generative model. It answers with the passage sentences that
+best match the question, each cited to its passage, and refuses when none matches well.
+
+Fast and deterministic; the fallback when a generative backend fails, and what most tests
+use. Sentences are scored by meaning (embedding cosine, Chinese through its gloss) and by
+the share of the question's terms they contain.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import numpy as np
+
+from index.embedding import shared_embedder
+from index.gloss import gloss
+from index.terms import has_cjk
+from qa.llm import Prompt
+from qa.settings import Settings
+from qa.support import content_terms, sentence_spans
+
+REFUSAL = "NOT_IN_DOCUMENTS"
+ANSWERABLE = 0.40  # best sentence score below this -> the documents do not answer it
+SECOND_SENTENCE = 0.8  # a second sentence is added when it scores this close to the first
+MAX_SENTENCES = 2
+SAME_LANGUAGE_BONUS = 0.05  # a Chinese reader is better served by a Chinese sentence, and vice versa
+CACHE_SIZE = 20_000  # sentence vectors kept: popular passages are embedded once
+_ANAPHORA = re.compile(r"\b(it|its|they|them|their|this|that|these|those|he|she|there)\b|[它其这那该此]", re.I)
+
+
+class ExtractiveLLM:
+    name = "extractive"
+
+    def __init__(self, settings: Settings):
+        self.embedder = shared_embedder(settings.embedding_model, settings.embed_batch_size)
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def stream(self, prompt: Prompt, *, max_tokens: int) -> Iterator[str]:
+        if prompt.task == "translate":
+            yield gloss(prompt.question)
+        elif prompt.task == "condense":
+            yield condense(prompt.question, prompt.history)
+        else:
+            yield self.answer(prompt)
+
+    def answer(self, prompt: Prompt) -> str:
+        picked = self.rank_sentences(prompt)
+        if not picked or picked[0][0] < ANSWERABLE:
+            return REFUSAL
+        top = picked[0][0]
+        chosen = [p for p in picked[:MAX_SENTENCES] if p[0] >= top * SECOND_SENTENCE]
+        parts = []
+        for _, index, (start, end) in chosen:
+            sentence = prompt.passages[index].text[start:end].strip()
+            parts.append(f"{sentence} [{index + 1}]")
+        return " ".join(parts)
+
+    def rank_sentences(self, prompt: Prompt) -> list[tuple[float, int, tuple[int, int]]]:
+        """(score, passage index, sentence span), best first."""
+        candidates = [(i, span) for i, p in enumerate(prompt.passages) for span in sentence_spans(p.text)]
+        if not candidates:
+            return []
+        texts = [prompt.passages[i].text[s:e] for i, (s, e) in candidates]
+        similarity = self._embed(texts) @ self._embed([prompt.question])[0]
+        question_terms = content_terms(prompt.question)
+        question_zh = has_cjk(prompt.question)
+        scored = []
+        for (i, span), sim, text in zip(candidates, similarity, texts):
+            overlap = len(question_terms & content_terms(text)) / max(len(question_terms), 1)
+            bonus = SAME_LANGUAGE_BONUS * (has_cjk(text) == question_zh) + 0.05 / (i + 1)
+            scored.append((float(0.7 * sim + 0.3 * overlap + bonus - SAME_LANGUAGE_BONUS), i, span))
+        scored.sort(key=lambda x: -x[0])
+        return scored
+
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if missing:
+            if len(self._vectors) + len(missing) > CACHE_SIZE:
+                self._vectors.clear()
+            for text, vector in zip(missing, self.embedder.encode([_comparable(t) for t in missing], progress=False)):
+                self._vectors[text] = vector
+        return np.vstack([self._vectors[t] for t in texts])
+
+
+def _comparable(text: str) -> str:
+    """The English-only embedding model sees Chinese through its gloss."""
+    return gloss(text) if has_cjk(text) else text
+
+
+def condense(question: str, history: list[dict]) -> str:
+    """Without a model: a follow-up that leans on earlier turns ("what about their ...?")
+    is joined with the previous user question so retrieval sees both."""
+    previous = next((m["content"] for m in reversed(history) if m.get("role") == "user"), "")
+    if previous and (_ANAPHORA.search(question) or len(content_terms(question)) < 3):
+        return f"{previous.strip()} {question.strip()}"
+    return question

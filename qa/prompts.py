@@ -1,0 +1,53 @@
+"""Prompt templates, loaded by name from the ``prompts/`` folder (the one place to edit
+them), and the builders that fill them in.
+
+Retrieved text goes inside <passages>…</passages> and the system prompt tells the model
+that it is data; passage text is also stripped of anything that could close that block.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from qa.llm import Message, Prompt
+from qa.passages import Passage
+from qa.settings import REPO_ROOT
+
+PROMPTS_DIR = REPO_ROOT / "prompts"
+LANGUAGE_NAMES = {"en": "English", "zh": "Chinese (简体中文)"}
+_TAGS = re.compile(r"</?\s*passages?\s*>", re.I)
+
+
+@lru_cache(maxsize=None)
+def template(name: str, folder: Path = PROMPTS_DIR) -> str:
+    path = folder / name
+    if not path.is_file():
+        raise FileNotFoundError(f"prompt template {name!r} is missing from {folder}")
+    return path.read_text(encoding="utf-8").strip()
+
+
+def refusal(lang: str) -> str:
+    return template(f"refusal.{'zh' if lang == 'zh' else 'en'}.txt")
+
+
+def answer_prompt(question: str, passages: list[Passage], lang: str) -> Prompt:
+    blocks = "\n\n".join(
+        f"[{i}] ({p.title}{', ' + p.date if p.date else ''})\n{_TAGS.sub(' ', p.text)}"
+        for i, p in enumerate(passages, start=1)
+    )
+    user = template("answer.md").format(passages=blocks, question=question, language=LANGUAGE_NAMES.get(lang, "English"))
+    messages: list[Message] = [{"role": "system", "content": template("system.md")}, {"role": "user", "content": user}]
+    return Prompt("answer", messages, question, passages, lang)
+
+
+def condense_prompt(question: str, history: list[Message], lang: str) -> Prompt:
+    lines = "\n".join(f"{m['role']}: {m['content']}" for m in history[-6:])
+    user = template("condense.md").format(history=lines, question=question)
+    return Prompt("condense", [{"role": "user", "content": user}], question, [], lang, history)
+
+
+def translate_prompt(question: str) -> Prompt:
+    user = template("translate.md").format(question=question)
+    return Prompt("translate", [{"role": "user", "content": user}], question, [], "en")

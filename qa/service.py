@@ -1,0 +1,103 @@
+"""The serving side's state in one object: the live index, the embedder and the LLMs.
+
+Plain methods that the HTTP routers, the CLI, Slack and tests all call. The index is
+re-opened when a new version is published (``qa index build`` or ``/api/reindex``),
+without blocking queries: they keep using the old version until the new one is loaded.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from index.build import BuildReport, build_index
+from index.embedding import Embedder, shared_embedder
+from index.store import IndexReader, current_version
+from qa import answering
+from qa.answer_types import Answer
+from qa.errors import NotFound
+from qa.llm import LLM, create_llm, resolve_name
+from qa.passages import Passage
+from qa.retrieval import Retriever
+from qa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Service:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None):
+        self.settings = settings
+        self.embedder = embedder or shared_embedder(settings.embedding_model, settings.embed_batch_size)
+        self._retriever: Retriever | None = None
+        self._version: Path | None = None
+        self._swap = threading.Lock()
+        self._llms: dict[str, LLM] = {}
+        self._llm_lock = threading.Lock()
+
+    # --- index ---
+    def retriever(self) -> Retriever:
+        """The retriever over the newest published version; swaps in a new one when it
+        appears. Only one thread loads; the others keep answering from the old one."""
+        version = current_version(self.settings.index_dir)
+        if self._retriever is not None and (version is None or version == self._version):
+            return self._retriever
+        if self._retriever is not None and not self._swap.acquire(blocking=False):
+            return self._retriever
+        if self._retriever is None:
+            self._swap.acquire()
+        try:
+            version = current_version(self.settings.index_dir)
+            if self._retriever is None or version != self._version:
+                reader = IndexReader.open(self.settings.index_dir, self.settings.embedding_model)
+                self._retriever = Retriever(reader, self.embedder, candidates=self.settings.candidates,
+                                            rrf_k=self.settings.rrf_k)
+                self._version = reader.version
+                log.info("index loaded: version=%s chunks=%d", reader.version.name, reader.chunk_count())
+        finally:
+            self._swap.release()
+        return self._retriever
+
+    def search(self, query: str, k: int | None = None, mode: str = "hybrid") -> list[Passage]:
+        return self.retriever().search(query, k or self.settings.top_k, mode=mode)
+
+    def documents(self) -> list[dict]:
+        return self.retriever().reader.documents()
+
+    def document(self, doc_id: str) -> dict:
+        doc = self.retriever().reader.document(doc_id)
+        if doc is None:
+            raise NotFound(f"no document with id {doc_id!r}")
+        return doc
+
+    def reindex(self) -> BuildReport:
+        report = build_index(self.settings, self.embedder, progress=False)
+        self.retriever()
+        return report
+
+    def index_info(self) -> dict:
+        reader = self.retriever().reader
+        return {"version": reader.version.name, "chunks": reader.chunk_count(),
+                "documents": len(reader.manifest["documents"]), "model": reader.manifest["model"]}
+
+    # --- answers ---
+    def llm(self, name: str | None = None) -> LLM:
+        name = resolve_name(self.settings, name)
+        with self._llm_lock:
+            if name not in self._llms:
+                self._llms[name] = create_llm(self.settings, name)
+            return self._llms[name]
+
+    def ask(self, question: str, history: list[dict] | None = None, k: int | None = None,
+            llm: str | None = None) -> Answer:
+        answer = None
+        for kind, value in self.ask_stream(question, history, k, llm):
+            if kind == "answer":
+                answer = value
+        return answer
+
+    def ask_stream(self, question: str, history: list[dict] | None = None, k: int | None = None,
+                   llm: str | None = None) -> Iterator[tuple[str, object]]:
+        """Events: ("meta", {...}), ("token", str)..., then ("answer", Answer)."""
+        yield from answering.answer_stream(self, question, history or [], k or self.settings.top_k, llm)
