@@ -1,0 +1,42 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# torch is pinned to the CPU build that ships on this machine's disk; a loose pin pulls CUDA.
+TORCH  := torch==2.13.0
+STAMP  := $(VENV)/.installed
+
+.PHONY: install index run test test-quick bench browser clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q $(TORCH)
+	CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install -q -e '.[local,test]'
+	$(BIN)/qa llm prepare
+	touch $@
+
+# Incremental: re-embeds only added or changed documents, a no-op when nothing changed.
+index: install
+	$(BIN)/qa index build
+
+run: index
+	$(BIN)/qa serve
+
+browser:
+	@command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium chromium-driver)
+
+test: install browser
+	$(BIN)/python -m pytest -ra
+
+test-quick: install
+	$(BIN)/python -m pytest -ra -m "not slow"
+
+bench: install
+	$(BIN)/pip install -q -e '.[bench,qdrant]'
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) data .cache

@@ -1,0 +1,118 @@
+"""JSON API and the streaming chat endpoint. Thin: validate, call the service, shape.
+
+CPU-bound work (embedding, generation) runs in worker threads so the event loop, and
+with it /healthz, stays responsive under load.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
+
+from qa.errors import QAError
+from qa.routers.deps import get_service, require_api_key
+from qa.service import Service
+
+router = APIRouter()
+log = logging.getLogger(__name__)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SearchRequest(_Strict):
+    query: str = Field(min_length=1, max_length=10_000, description="What to search for, English or Chinese.")
+    k: int = Field(5, ge=1, le=50, description="How many passages to return.")
+    mode: Literal["hybrid", "dense", "bm25"] = Field("hybrid", description="Retriever (dense/bm25 for comparison).")
+
+
+class HistoryMessage(_Strict):
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=20_000)
+
+
+class AskRequest(_Strict):
+    question: str = Field(min_length=1, max_length=10_000, description="The question, English or Chinese.")
+    history: list[HistoryMessage] = Field(default_factory=list, max_length=100,
+                                          description="Earlier turns, oldest first.")
+    k: int | None = Field(None, ge=1, le=20, description="Passages to retrieve.")
+    llm: Literal["extractive", "local", "openai"] | None = Field(None, description="Backend for this question.")
+
+
+def search_payload(query: str, passages) -> dict:
+    return {"query": query, "results": [{"rank": i} | p.to_dict() for i, p in enumerate(passages, start=1)]}
+
+
+@router.get("/healthz", tags=["service"])
+async def healthz(request: Request) -> dict:
+    service: Service | None = getattr(request.app.state, "service", None)
+    return {"status": "ok", "index": service.index_info() if service else None}
+
+
+@router.post("/api/search", tags=["search"])
+async def search(body: SearchRequest, service: Service = Depends(get_service)) -> dict:
+    passages = await run_in_threadpool(service.search, body.query, body.k, body.mode)
+    return search_payload(body.query, passages)
+
+
+@router.post("/api/ask", tags=["answers"])
+async def ask(body: AskRequest, service: Service = Depends(get_service)) -> dict:
+    history = [m.model_dump() for m in body.history]
+    answer = await run_in_threadpool(service.ask, body.question, history, body.k, body.llm)
+    return answer.to_dict()
+
+
+@router.post("/api/chat", tags=["answers"], response_class=StreamingResponse,
+             responses={200: {"content": {"text/event-stream": {}}, "description": "Server-sent events: "
+                              "meta, token*, answer, done; or error."}})
+async def chat(body: AskRequest, request: Request, service: Service = Depends(get_service)) -> StreamingResponse:
+    history = [m.model_dump() for m in body.history]
+    events = service.ask_stream(body.question, history, body.k, body.llm)
+    return StreamingResponse(_sse(events, request), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+async def _sse(events, request: Request) -> AsyncIterator[str]:
+    try:
+        async for kind, value in iterate_in_threadpool(events):
+            if await request.is_disconnected():
+                break
+            data = value.to_dict() if hasattr(value, "to_dict") else ({"text": value} if kind == "token" else value)
+            yield _event(kind, data)
+        else:
+            yield _event("done", {})
+    except QAError as exc:
+        yield _event("error", {"error": exc.message})
+    except Exception:  # noqa: BLE001 - a stream cannot change its status code any more
+        log.exception("chat stream failed")
+        yield _event("error", {"error": "the answer failed; please try again"})
+    finally:
+        events.close()
+
+
+def _event(kind: str, data: dict) -> str:
+    return f"event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+@router.get("/api/documents", tags=["documents"])
+async def documents(service: Service = Depends(get_service)) -> dict:
+    return {"documents": await run_in_threadpool(service.documents)}
+
+
+@router.get("/api/documents/{doc_id:path}", tags=["documents"])
+async def document(doc_id: str, service: Service = Depends(get_service)) -> dict:
+    return await run_in_threadpool(service.document, doc_id)
+
+
+@router.post("/api/reindex", tags=["admin"], dependencies=[Depends(require_api_key)])
+async def reindex(service: Service = Depends(get_service)) -> dict:
+    report = await run_in_threadpool(service.reindex)
+    return report.to_dict() | {"errors": [e.__dict__ for e in report.errors]}
