@@ -74,7 +74,12 @@ def answer_stream(service: "Service", question: str, history: list[dict], k: int
     question = clean_question(question, settings.max_question_chars)
     history = clean_history(history, settings.max_history_turns, settings.max_question_chars)
     lang = language_of(question)
-    llm = service.llm(llm_name)
+    fallback = False
+    try:
+        llm = service.llm(llm_name)
+    except LLMUnavailable as exc:  # e.g. the local model is not installed
+        log.warning("LLM %s cannot start (%s); answering extractively", llm_name or service.settings.llm, exc)
+        fallback, llm = True, service.llm("extractive")
     generative = llm.name != "extractive"
 
     standalone = question
@@ -92,7 +97,6 @@ def answer_stream(service: "Service", question: str, history: list[dict], k: int
     t_generate = time.perf_counter()
     prompt = prompts.answer_prompt(standalone, passages, lang)
     prompt.history = history
-    fallback = False
     text = REFUSAL
     if _relevant(passages):
         try:

@@ -22,6 +22,7 @@ from qa.support import content_terms, sentence_spans
 
 REFUSAL = "NOT_IN_DOCUMENTS"
 ANSWERABLE = 0.40  # best sentence score below this -> the documents do not answer it
+GLOSS_MARGIN = 0.05  # a Chinese question is compared through a noisy gloss: ask for more
 SECOND_SENTENCE = 0.8  # a second sentence is added when it scores this close to the first
 MAX_SENTENCES = 2
 SAME_LANGUAGE_BONUS = 0.05  # a Chinese reader is better served by a Chinese sentence, and vice versa
@@ -46,7 +47,7 @@ class ExtractiveLLM:
 
     def answer(self, prompt: Prompt) -> str:
         picked = self.rank_sentences(prompt)
-        if not picked or picked[0][0] < ANSWERABLE:
+        if not picked or picked[0][0] < ANSWERABLE + GLOSS_MARGIN * has_cjk(prompt.question):
             return REFUSAL
         top = picked[0][0]
         chosen = [p for p in picked[:MAX_SENTENCES] if p[0] >= top * SECOND_SENTENCE]

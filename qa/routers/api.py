@@ -76,17 +76,19 @@ async def ask(body: AskRequest, service: Service = Depends(get_service)) -> dict
 async def chat(body: AskRequest, request: Request, service: Service = Depends(get_service)) -> StreamingResponse:
     history = [m.model_dump() for m in body.history]
     events = service.ask_stream(body.question, history, body.k, body.llm)
-    return StreamingResponse(_sse(events, request), media_type="text/event-stream",
+    # The first event comes after validation: bad input still gets a plain 4xx response.
+    first = await run_in_threadpool(next, events)
+    return StreamingResponse(_sse(first, events, request), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
-async def _sse(events, request: Request) -> AsyncIterator[str]:
+async def _sse(first: tuple[str, object], events, request: Request) -> AsyncIterator[str]:
     try:
+        yield _event(*_shape(*first))
         async for kind, value in iterate_in_threadpool(events):
             if await request.is_disconnected():
                 break
-            data = value.to_dict() if hasattr(value, "to_dict") else ({"text": value} if kind == "token" else value)
-            yield _event(kind, data)
+            yield _event(*_shape(kind, value))
         else:
             yield _event("done", {})
     except QAError as exc:
@@ -96,6 +98,12 @@ async def _sse(events, request: Request) -> AsyncIterator[str]:
         yield _event("error", {"error": "the answer failed; please try again"})
     finally:
         events.close()
+
+
+def _shape(kind: str, value) -> tuple[str, dict]:
+    if kind == "token":
+        return kind, {"text": value}
+    return kind, value.to_dict() if hasattr(value, "to_dict") else value
 
 
 def _event(kind: str, data: dict) -> str:
