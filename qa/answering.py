@@ -95,7 +95,10 @@ def answer_stream(service: "Service", question: str, history: list[dict], k: int
     retrieve_ms = (time.perf_counter() - t_retrieve) * 1000
 
     t_generate = time.perf_counter()
-    prompt = prompts.answer_prompt(standalone, passages, lang)
+    excerpts = None
+    if generative and settings.context_sentences:
+        excerpts = service.llm("extractive").excerpts(standalone, passages, settings.context_sentences)
+    prompt = prompts.answer_prompt(standalone, passages, lang, excerpts)
     prompt.history = history
     text = REFUSAL
     if _relevant(passages):

@@ -16,7 +16,7 @@ from qa.passages import Passage
 from qa.settings import REPO_ROOT
 
 PROMPTS_DIR = REPO_ROOT / "prompts"
-LANGUAGE_NAMES = {"en": "English", "zh": "Chinese (简体中文)"}
+LANGUAGE_NAMES = {"en": "English", "zh": "Chinese"}
 _TAGS = re.compile(r"</?\s*passages?\s*>", re.I)
 
 
@@ -32,10 +32,14 @@ def refusal(lang: str) -> str:
     return template(f"refusal.{'zh' if lang == 'zh' else 'en'}.txt")
 
 
-def answer_prompt(question: str, passages: list[Passage], lang: str) -> Prompt:
+def answer_prompt(question: str, passages: list[Passage], lang: str,
+                  excerpts: dict[int, str] | None = None) -> Prompt:
+    """``excerpts`` (passage index -> text) shortens what the model reads; passages left
+    out of it are not shown, but their numbers stay those of ``passages``."""
+    shown = excerpts if excerpts is not None else {i: p.text for i, p in enumerate(passages)}
     blocks = "\n\n".join(
-        f"[{i}] ({p.title}{', ' + p.date if p.date else ''})\n{_TAGS.sub(' ', p.text)}"
-        for i, p in enumerate(passages, start=1)
+        f"[{i + 1}] ({passages[i].title})\n{_TAGS.sub(' ', text)}"
+        for i, text in sorted(shown.items())
     )
     user = template("answer.md").format(passages=blocks, question=question, language=LANGUAGE_NAMES.get(lang, "English"))
     messages: list[Message] = [{"role": "system", "content": template("system.md")}, {"role": "user", "content": user}]

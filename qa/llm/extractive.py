@@ -85,6 +85,17 @@ class ExtractiveLLM:
         return np.vstack([self._vectors[t] for t in texts])
 
 
+    def excerpts(self, question: str, passages: list, budget: int) -> dict[int, str]:
+        """The ``budget`` sentences most related to the question, grouped by passage in
+        reading order: a short context keeps a small CPU model fast and focused."""
+        prompt = Prompt("answer", [], question, passages)
+        chosen = sorted((i, span) for _, i, span in self.rank_sentences(prompt)[:budget])
+        grouped: dict[int, list[str]] = {}
+        for i, (start, end) in chosen:
+            grouped.setdefault(i, []).append(passages[i].text[start:end].strip())
+        return {i: " … ".join(parts) for i, parts in grouped.items()}
+
+
 def _comparable(text: str) -> str:
     """The English-only embedding model sees Chinese through its gloss."""
     return gloss(text) if has_cjk(text) else text
