@@ -6,6 +6,7 @@ index and models load once, in the lifespan; nothing happens at import time.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 from contextlib import asynccontextmanager
@@ -25,6 +26,16 @@ log = logging.getLogger(__name__)
 ROUTERS = ("qa.routers.api", "qa.routers.web", "qa.routers.slack")
 
 
+def _warm_llm(service: Service) -> None:
+    """Load the default generator at start-up so the first question does not pay for it."""
+    try:
+        llm = service.llm()
+        if hasattr(llm, "warm"):
+            llm.warm()
+    except QAError as exc:
+        log.error("LLM %s not ready, answers fall back to extractive: %s", service.settings.llm, exc)
+
+
 def create_app(settings: Settings | None = None, service: Service | None = None) -> FastAPI:
     settings = settings or Settings()
 
@@ -35,6 +46,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
             app.state.service.retriever()  # load the index now, not on the first question
         except QAError as exc:
             log.error("index not ready: %s", exc)
+        await asyncio.to_thread(_warm_llm, app.state.service)
         async with httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0)) as client:
             app.state.http = client
             yield
