@@ -1,4 +1,4 @@
-"""The answer pipeline: condense -> (translate) -> retrieve -> generate -> verify citations.
+"""The answer pipeline: condense -> retrieve -> generate -> verify citations.
 
 One generator serves every surface: the API and chat page stream its events, the CLI and
 Slack take its last one. A failing or nonsensical generative backend never leaves the
@@ -87,21 +87,21 @@ def answer_stream(service: "Service", question: str, history: list[dict], k: int
         standalone = _condense(llm, question, history, lang) if generative else condense(question, history)
     yield "meta", {"standalone_question": standalone, "llm": llm.name}
 
-    extra: tuple[str, ...] = ()
-    if generative and has_cjk(standalone):
-        extra = (_quietly(llm, prompts.translate_prompt(standalone), 96),)
     t_retrieve = time.perf_counter()
-    passages = service.retriever().search(standalone, k, extra_queries=extra)
+    passages = service.retriever().search(standalone, k)
     retrieve_ms = (time.perf_counter() - t_retrieve) * 1000
 
     t_generate = time.perf_counter()
-    excerpts = None
-    if generative and settings.context_sentences:
+    excerpts, relevant = None, _relevant(passages)
+    if generative and relevant:
+        # The extractive ranking gates the model: nothing close to an answer -> refuse
+        # without asking; otherwise the model reads only the best sentences.
         excerpts = service.llm("extractive").excerpts(standalone, passages, settings.context_sentences)
+        relevant = excerpts is not None
     prompt = prompts.answer_prompt(standalone, passages, lang, excerpts)
     prompt.history = history
     text = REFUSAL
-    if _relevant(passages):
+    if relevant:
         try:
             pieces = []
             for piece in llm.stream(prompt, max_tokens=settings.llm_max_tokens):
@@ -144,17 +144,13 @@ def _is_refusal(text: str) -> bool:
 
 
 def _condense(llm: LLM, question: str, history: list[dict], lang: str) -> str:
-    rewritten = _quietly(llm, prompts.condense_prompt(question, history, lang), 96)
-    # A rewrite that is empty or rambles is worse than the literal follow-up.
+    """Rewrite a follow-up as a standalone question; the heuristic rewrite stands in when
+    the model fails, returns nothing or rambles."""
+    try:
+        rewritten = complete(llm, prompts.condense_prompt(question, history, lang), 96)
+    except LLMUnavailable as exc:
+        log.warning("LLM %s unavailable for condensing: %s", llm.name, exc)
+        rewritten = ""
     if not rewritten or len(rewritten) > 4 * len(question) + 200:
         return condense(question, history)
     return rewritten.splitlines()[0].strip()
-
-
-def _quietly(llm: LLM, prompt: Prompt, max_tokens: int) -> str:
-    """Helper calls (condense, translate) are optional: on failure retrieval goes on without."""
-    try:
-        return complete(llm, prompt, max_tokens)
-    except LLMUnavailable as exc:
-        log.warning("LLM %s unavailable for %s: %s", llm.name, prompt.task, exc)
-        return condense(prompt.question, prompt.history) if prompt.task == "condense" else ""

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 MARKER = re.compile(r"\s*[\[【]\s*(\d+(?:\s*[,，、;]\s*\d+)*)\s*[\]】]")
 _TRAILING_PUNCT = re.compile(r"[\s.。!！?？;；:：,，]*$")
+CLOSE_SUPPORT = 0.15  # coverage a cited passage may trail the best-supporting one by
 MIN_CLAIM_TERMS = 2  # shorter sentences ("Yes.", "In short:") are not claims to cite
 
 
@@ -38,11 +39,20 @@ def passage_url(passage: Passage) -> str:
     return passage.source_url or f"/documents/{passage.doc_id}#{passage.start}-{passage.end}"
 
 
-_MARK_AFTER_STOP = re.compile(r"([.!?。！？])(\s*(?:[\[【]\s*\d+(?:\s*[,，、;]\s*\d+)*\s*[\]】])+)")
+_MARKS = r"[\[【]\s*\d+(?:\s*[,，、;]\s*\d+)*\s*[\]】]"
+# "… core. [1]" or "… core. [1], [2]": markers after the full stop belong to that sentence.
+_MARK_AFTER_STOP = re.compile(rf"([.!?。！？])([ \t]*{_MARKS}(?:[ \t]*[,，、;]?[ \t]*{_MARKS})*)")
+_LEADING_MARK = re.compile(rf"\s*{_MARKS}")  # "[1] Sentence. [2] Sentence." style
+_MARK_RUN = re.compile(rf"\s*{_MARKS}(?:\s*[,，、;]?\s*{_MARKS})*")
+
+
+def strip_markers(text: str) -> str:
+    return _MARK_RUN.sub("", text)
 
 
 def verify(answer: str, passages: list[Passage]) -> Verified:
-    answer = _MARK_AFTER_STOP.sub(r"\2\1", answer)  # "… core. [1]" -> "… core [1]."
+    if not _LEADING_MARK.match(answer):
+        answer = _MARK_AFTER_STOP.sub(r"\2\1", answer)  # "… core. [1]" -> "… core [1]."
     numbers: dict[int, int] = {}  # passage index -> citation number
     spans: dict[int, tuple[int, int]] = {}
     out: list[str] = []
@@ -50,19 +60,22 @@ def verify(answer: str, passages: list[Passage]) -> Verified:
     for unit in split_units(answer):
         sentence = answer[unit.start:unit.end]
         cited = _cited(sentence, len(passages))
-        claim = MARKER.sub("", sentence).strip()
-        if not claim:
+        claim = strip_markers(sentence).strip()
+        if not re.search(r"\w", claim):  # nothing left but punctuation between markers
             continue
         if len(content_terms(claim)) < MIN_CLAIM_TERMS or unit.heading_level:
             out.append(claim)
             continue
-        chosen = [i for i in cited if coverage(claim, passages[i].text) >= threshold(claim, passages[i].text)]
+        covered = [coverage(claim, p.text) for p in passages]
+        best = max(range(len(passages)), key=covered.__getitem__, default=-1)
+        if best < 0 or covered[best] < threshold(claim, passages[best].text):
+            result.dropped.append(claim)
+            continue
+        # A cited passage counts if it supports the claim about as well as the best one;
+        # "national export bases" half-matching "culture export bases" is not support.
+        chosen = [i for i in cited if covered[i] >= threshold(claim, passages[i].text)
+                  and covered[i] >= covered[best] - CLOSE_SUPPORT]
         if not chosen:
-            scored = [(coverage(claim, p.text) - threshold(claim, p.text), i) for i, p in enumerate(passages)]
-            margin, best = max(scored, default=(-1.0, -1))
-            if margin < 0:
-                result.dropped.append(claim)
-                continue
             chosen = [best]
             result.reassigned += bool(cited)
         result.supported += 1

@@ -91,14 +91,14 @@ def answer_correct(item: dict, answer) -> bool:
 
 def citation_precision(answer) -> tuple[int, int]:
     """(supported, total) over (sentence, cited passage) pairs in the answer."""
-    from qa.citations import MARKER
+    from qa.citations import MARKER, strip_markers
     from qa.support import sentence_spans
 
     by_number = {c.n: c for c in answer.citations}
     good = total = 0
     for start, end in sentence_spans(answer.answer):
         sentence = answer.answer[start:end]
-        claim = MARKER.sub("", sentence)
+        claim = strip_markers(sentence)
         for group in MARKER.findall(sentence):
             for number in re.split(r"\s*[,，、;]\s*", group):
                 citation = by_number.get(int(number))

@@ -50,8 +50,3 @@ def condense_prompt(question: str, history: list[Message], lang: str) -> Prompt:
     lines = "\n".join(f"{m['role']}: {m['content']}" for m in history[-6:])
     user = template("condense.md").format(history=lines, question=question)
     return Prompt("condense", [{"role": "user", "content": user}], question, [], lang, history)
-
-
-def translate_prompt(question: str) -> Prompt:
-    user = template("translate.md").format(question=question)
-    return Prompt("translate", [{"role": "user", "content": user}], question, [], "en")

@@ -35,9 +35,9 @@ class Retriever:
         self.rrf_k = rrf_k
         self._docs: dict[str, dict] = {}
 
-    def search(self, query: str, k: int = 5, *, extra_queries: tuple[str, ...] = (), mode: str = "hybrid") -> list[Passage]:
+    def search(self, query: str, k: int = 5, *, mode: str = "hybrid") -> list[Passage]:
         """Top ``k`` passages; ``mode`` is hybrid, dense or bm25 (the last two for evaluation)."""
-        queries = [query] + [q for q in extra_queries if q and q != query]
+        queries = [query]
         if has_cjk(query):
             queries.append(gloss(query))
         lists: list[Ranked] = []

@@ -49,8 +49,8 @@ class Settings(BaseSettings):
     llm_threads: int = Field(2, ge=1, le=64, description="CPU threads for the local LLM.")
     llm_context: int = Field(4096, ge=512, le=32768, description="Context window for the local LLM.")
     context_sentences: int = Field(
-        8, ge=0, le=100,
-        description="Sentences of the retrieved passages shown to a generative LLM (0 = whole passages).",
+        8, ge=1, le=100,
+        description="Best-matching sentences of the retrieved passages shown to a generative LLM.",
     )
     llm_max_tokens: int = Field(256, ge=16, le=4096, description="Max tokens generated per answer.")
     llm_timeout: float = Field(60.0, gt=0, description="Seconds before an LLM call is abandoned for the fallback.")

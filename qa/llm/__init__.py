@@ -17,7 +17,7 @@ from qa.passages import Passage
 from qa.settings import Settings
 
 Message = dict[str, str]  # {"role": "system"|"user"|"assistant", "content": "..."}
-Task = Literal["answer", "condense", "translate"]
+Task = Literal["answer", "condense"]
 
 
 @dataclass

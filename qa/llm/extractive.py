@@ -24,7 +24,8 @@ REFUSAL = "NOT_IN_DOCUMENTS"
 ANSWERABLE = 0.40  # best sentence score below this -> the documents do not answer it
 GLOSS_MARGIN = 0.05  # a Chinese question is compared through a noisy gloss: ask for more
 SECOND_SENTENCE = 0.8  # a second sentence is added when it scores this close to the first
-MAX_SENTENCES = 2
+MAX_SENTENCES = 3
+CONTINUATION = 0.6  # the next sentence of the same paragraph joins when it scores this close
 SAME_LANGUAGE_BONUS = 0.05  # a Chinese reader is better served by a Chinese sentence, and vice versa
 CACHE_SIZE = 20_000  # sentence vectors kept: popular passages are embedded once
 _ANAPHORA = re.compile(r"\b(it|its|they|them|their|this|that|these|those|he|she|there)\b|[它其这那该此]", re.I)
@@ -38,24 +39,39 @@ class ExtractiveLLM:
         self._vectors: dict[str, np.ndarray] = {}
 
     def stream(self, prompt: Prompt, *, max_tokens: int) -> Iterator[str]:
-        if prompt.task == "translate":
-            yield gloss(prompt.question)
-        elif prompt.task == "condense":
+        if prompt.task == "condense":
             yield condense(prompt.question, prompt.history)
         else:
             yield self.answer(prompt)
 
     def answer(self, prompt: Prompt) -> str:
         picked = self.rank_sentences(prompt)
-        if not picked or picked[0][0] < ANSWERABLE + GLOSS_MARGIN * has_cjk(prompt.question):
+        if not answerable(prompt.question, picked):
             return REFUSAL
         top = picked[0][0]
-        chosen = [p for p in picked[:MAX_SENTENCES] if p[0] >= top * SECOND_SENTENCE]
+        chosen = [p[1:] for p in picked[:2] if p[0] >= top * SECOND_SENTENCE]
+        chosen += self._continuations(prompt, picked, chosen, top * CONTINUATION)
         parts = []
-        for _, index, (start, end) in chosen:
+        for index, (start, end) in chosen[:MAX_SENTENCES]:
             sentence = prompt.passages[index].text[start:end].strip()
             parts.append(f"{sentence} [{index + 1}]")
         return " ".join(parts)
+
+    @staticmethod
+    def _continuations(prompt: Prompt, picked, chosen, floor: float) -> list[tuple[int, tuple[int, int]]]:
+        """Policy texts often state a point, then its specifics in the next sentence of the
+        same paragraph ("...should be boosted. More efforts should go into pilot zones...")."""
+        scores = {(i, span): score for score, i, span in picked}
+        extra = []
+        for index, (start, end) in chosen:
+            text = prompt.passages[index].text
+            following = [(s, e) for i, (s, e) in scores if i == index and s >= end]
+            if not following:
+                continue
+            nxt = min(following)
+            if "\n\n" not in text[end:nxt[0]] and scores[(index, nxt)] >= floor and (index, nxt) not in chosen + extra:
+                extra.append((index, nxt))
+        return extra
 
     def rank_sentences(self, prompt: Prompt) -> list[tuple[float, int, tuple[int, int]]]:
         """(score, passage index, sentence span), best first."""
@@ -85,15 +101,23 @@ class ExtractiveLLM:
         return np.vstack([self._vectors[t] for t in texts])
 
 
-    def excerpts(self, question: str, passages: list, budget: int) -> dict[int, str]:
+    def excerpts(self, question: str, passages: list, budget: int) -> dict[int, str] | None:
         """The ``budget`` sentences most related to the question, grouped by passage in
-        reading order: a short context keeps a small CPU model fast and focused."""
+        reading order: a short context keeps a small CPU model fast and focused. None when
+        no sentence comes close to answering: a small model asked anyway tends to guess."""
         prompt = Prompt("answer", [], question, passages)
-        chosen = sorted((i, span) for _, i, span in self.rank_sentences(prompt)[:budget])
+        picked = self.rank_sentences(prompt)
+        if not answerable(question, picked):
+            return None
+        chosen = sorted((i, span) for _, i, span in picked[:budget])
         grouped: dict[int, list[str]] = {}
         for i, (start, end) in chosen:
             grouped.setdefault(i, []).append(passages[i].text[start:end].strip())
         return {i: " … ".join(parts) for i, parts in grouped.items()}
+
+
+def answerable(question: str, picked: list) -> bool:
+    return bool(picked) and picked[0][0] >= ANSWERABLE + GLOSS_MARGIN * has_cjk(question)
 
 
 def _comparable(text: str) -> str:
