@@ -25,8 +25,10 @@ index: install
 run: index
 	$(BIN)/qa serve
 
+# Headless Chromium for the end-to-end tests, and a CJK font so Chinese renders in screenshots.
 browser:
-	@command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium chromium-driver)
+	@(command -v chromium >/dev/null && fc-list | grep -qi wenquanyi) || \
+	  (apt-get update -q && apt-get install -y -q chromium chromium-driver fonts-wqy-microhei)
 
 test: install browser
 	$(BIN)/python -m pytest -ra

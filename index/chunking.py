@@ -133,10 +133,18 @@ def _split_long(units, text, count_tokens, token_spans, max_tokens) -> list[_Uni
             out.append(unit)
             continue
         spans = token_spans(text[unit.start:unit.end])
-        window = max(max_tokens - 2, 1)
-        for i in range(0, len(spans), window):
-            piece = spans[i:i + window]
-            start, end = unit.start + piece[0][0], unit.start + piece[-1][1]
-            (n,) = count_tokens([text[start:end]])
+        i = 0
+        while i < len(spans):
+            # The count can exceed the number of spans (Chinese is counted through its
+            # longer English gloss): shrink the piece until it fits.
+            size = max(max_tokens - 2, 1)
+            while True:
+                piece = spans[i:i + size]
+                start, end = unit.start + piece[0][0], unit.start + piece[-1][1]
+                (n,) = count_tokens([text[start:end]])
+                if n <= max_tokens or size == 1:
+                    break
+                size = max(1, min(size - 1, size * max_tokens // n))
             out.append(_Unit(start, end, tokens=n))
+            i += len(piece)
     return out

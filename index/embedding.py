@@ -45,7 +45,10 @@ class Embedder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
+        # A progress bar for reading local weights is noise on stderr (and on the CLI's error line).
+        transformers_logging.disable_progress_bar()
         return SentenceTransformer(str(resolve_model_dir(self.model_name)), device="cpu")
 
     @property

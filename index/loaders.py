@@ -16,7 +16,7 @@ import yaml
 
 SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 # Bumped when a loader changes what text it produces, so stored hashes stop matching.
-LOADER_VERSION = "1"
+LOADER_VERSION = "2"
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -29,7 +29,7 @@ class Document:
     text: str
     source_url: str = ""
     date: str = ""
-    language: str = "en"
+    language: str = ""  # from front-matter, else detected from the text
     content_hash: str = ""
     pages: list[tuple[int, int, int]] = field(default_factory=list)  # (page number, start, end)
     metadata: dict = field(default_factory=dict)
@@ -68,7 +68,7 @@ def load_corpus(folder: Path) -> tuple[list[Document], list[LoadError]]:
         try:
             documents.append(load_file(path, rel))
         except Exception as exc:  # noqa: BLE001 - any reader failure is reported, not fatal
-            errors.append(LoadError(rel, f"{type(exc).__name__}: {exc}".strip()))
+            errors.append(LoadError(rel, " ".join(f"{type(exc).__name__}: {exc}".split())))
     return documents, errors
 
 
@@ -100,7 +100,11 @@ def _markdown(raw: bytes, path: Path) -> Document:
     meta: dict = {}
     match = _FRONT_MATTER.match(text)
     if match:
-        meta = yaml.safe_load(match.group(1)) or {}
+        try:
+            meta = yaml.safe_load(match.group(1)) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise ValueError("front-matter is not valid YAML" + (f" (line {mark.line + 1})" if mark else "")) from None
         if not isinstance(meta, dict):
             raise ValueError("front-matter is not a mapping")
         text = text[match.end():]

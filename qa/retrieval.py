@@ -16,6 +16,7 @@ from index.embedding import Embedder
 from index.gloss import gloss
 from index.store import ChunkRow, IndexReader
 from index.terms import has_cjk, terms
+from qa.errors import BadRequest
 from qa.passages import Passage
 
 
@@ -37,6 +38,8 @@ class Retriever:
 
     def search(self, query: str, k: int = 5, *, mode: str = "hybrid") -> list[Passage]:
         """Top ``k`` passages; ``mode`` is hybrid, dense or bm25 (the last two for evaluation)."""
+        if not query.strip():
+            raise BadRequest("the query is empty")
         queries = [query]
         if has_cjk(query):
             queries.append(gloss(query))

@@ -1,0 +1,104 @@
+"""Hybrid retrieval on real indexes: BM25 catches exact terms, dense catches meaning, RRF
+fuses them without duplicates; Chinese and English questions cross over."""
+
+import pytest
+
+from index.terms import terms
+from qa.errors import BadRequest
+from qa.retrieval import Retriever
+
+
+@pytest.fixture(scope="module")
+def retriever(small_reader, embedder):
+    return Retriever(small_reader, embedder)
+
+
+def test_exact_term_query_ranks_the_chunk_with_that_term_first(retriever):
+    query = "ZX-4471"
+    assert retriever.search(query, k=1, mode="bm25")[0].chunk_id == "tariff-quota#0"
+    top = retriever.search(query, k=3)[0]
+    assert top.chunk_id == "tariff-quota#0" and "ZX-4471" in top.text
+    assert top.scores["bm25"] > 0
+
+
+def test_paraphrased_query_ranks_the_chunk_with_that_meaning_first(retriever):
+    query = "Will it become cheaper to ship chilled food through harbours?"
+    assert not {"refrigerat", "port", "charge", "reduce", "container"} & set(terms(query))
+    assert retriever.search(query, k=1, mode="dense")[0].chunk_id == "tariff-quota#1"
+    top = retriever.search(query, k=3)[0]
+    assert top.chunk_id == "tariff-quota#1"
+    assert "refrigerated containers" in top.text
+
+
+def test_hybrid_results_carry_every_score_and_are_ordered_by_fused_score(retriever):
+    results = retriever.search("quota applications for importers", k=5)
+    assert len(results) == 5
+    for p in results:
+        assert set(p.scores) <= {"dense", "bm25", "rrf"} and "rrf" in p.scores
+        assert p.score == p.scores["rrf"]
+        assert p.title and p.doc_id and p.text
+    assert any(set(p.scores) == {"dense", "bm25", "rrf"} for p in results)
+    assert [p.score for p in results] == sorted((p.score for p in results), reverse=True)
+
+
+def test_single_retriever_modes_report_their_own_score(retriever):
+    assert all(set(p.scores) == {"dense", "rrf"} for p in retriever.search("pilotage", k=3, mode="dense"))
+    assert all(set(p.scores) == {"bm25", "rrf"} for p in retriever.search("pilotage", k=3, mode="bm25"))
+
+
+def test_fused_results_are_unique_and_do_not_repeat_overlapping_text(retriever):
+    results = retriever.search("the committee noted item and agreed to keep reviewing quota levels", k=10)
+    ids = [p.chunk_id for p in results]
+    assert len(ids) == len(set(ids))
+    for i, a in enumerate(results):
+        for b in results[i + 1:]:
+            if a.doc_id == b.doc_id:
+                shared = min(a.end, b.end) - max(a.start, b.start)
+                assert shared <= 0.5 * min(a.end - a.start, b.end - b.start)
+
+
+def test_passage_carries_document_metadata_and_offsets(retriever, small_reader):
+    top = retriever.search("transaction value method price actually paid", k=1)[0]
+    assert top.doc_id == "valuation" and top.page == 1
+    assert top.title == "Customs Valuation Guide"
+    assert small_reader.document("valuation")["text"][top.start:top.end] == top.text
+    fees = retriever.search("berth fees bulk carriers", k=1)[0]
+    assert fees.source_url == "https://example.org/port-fees" and fees.heading == "Port Fees Bulletin"
+
+
+def test_chinese_query_finds_the_chinese_chunk(retriever):
+    top = retriever.search("边民免税额度是多少？", k=3)
+    assert top[0].doc_id == "border-trade-zh" and "八千元" in top[0].text
+
+
+def test_k_bounds_the_number_of_results(retriever):
+    assert len(retriever.search("quota", k=2)) == 2
+    assert len(retriever.search("quota", k=50)) <= retriever.reader.chunk_count()
+
+
+@pytest.mark.parametrize("query", ["", "   \n"])
+def test_empty_query_is_refused(retriever, query):
+    with pytest.raises(BadRequest, match="empty"):
+        retriever.search(query)
+
+
+# --- cross-lingual, on the shipped corpus -------------------------------------------------
+
+@pytest.mark.parametrize(("question", "doc_id", "evidence"), [
+    ("海南自由贸易港法是哪天通过的？", "2021-06-10-hainan-free-trade-port-law-en", "10 June 2021"),
+    ("出口管制法什么时候通过？", "2020-10-17-export-control-law-en", "Export Control Law"),
+    ("广交会2020年怎么举办的？", "2020-canton-fair-online-en", "Canton Fair"),
+])
+def test_chinese_question_finds_the_english_passage(service, question, doc_id, evidence):
+    results = service.search(question, 5)
+    assert any(p.doc_id == doc_id and evidence in p.text for p in results), [p.chunk_id for p in results]
+
+
+@pytest.mark.parametrize(("question", "doc_id", "evidence"), [
+    ("How many containers did China-Europe trains carry in 2020?", "2020-china-europe-rail-zh", "114万标准箱"),
+    ("How did sea and air freight disruption during the epidemic affect China-Europe trains?",
+     "2020-china-europe-rail-zh", "海运和空运"),
+])
+def test_english_question_finds_the_chinese_passage(service, question, doc_id, evidence):
+    results = service.search(question, 5)
+    assert any(p.doc_id == doc_id and evidence in p.text for p in results), [p.chunk_id for p in results]
