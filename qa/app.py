@@ -1,7 +1,12 @@
-"""Assemble the FastAPI application: settings, service, routers, one error handler.
+"""Assemble the FastAPI application: settings, service, routers, middleware, error handlers.
 
 ``create_app(settings)`` is what `qa serve`, the tests and the Docker image run. The
 index and models load once, in the lifespan; nothing happens at import time.
+
+Request path, outermost first: access log (request id) -> metrics -> CORS (only when
+origins are configured) -> rate limit (when on) -> body size limit -> routers. Every
+error leaves as ``{"error": "one line"}``; an unexpected one as a 500 with the request
+id and nothing else (no traceback, no paths).
 """
 
 from __future__ import annotations
@@ -14,9 +19,15 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
+from qa import metrics
 from qa.errors import QAError, RateLimited
+from qa.limits import BodySizeLimit, RateLimit
+from qa.logs import AccessLog, request_id_of
+from qa.openapi import document_errors
 from qa.service import Service
 from qa.settings import Settings
 
@@ -59,7 +70,19 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     )
     app.state.settings = settings
     app.state.service = service
+    app.state.metrics = metrics.Metrics(app.state)
 
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    if settings.rate_limit_per_minute:
+        app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+                           allow_headers=["Authorization", "Content-Type", "X-API-Key", "X-Request-ID"],
+                           expose_headers=["X-Request-ID", "Retry-After"])
+    app.add_middleware(metrics.RequestMetrics, metrics=app.state.metrics)
+    app.add_middleware(AccessLog)
+
+    app.include_router(metrics.router)
     for name in ROUTERS:
         try:
             module = importlib.import_module(name)
@@ -79,6 +102,25 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
         message = f"{where}: {first.get('msg', 'invalid request')}" if where else first.get("msg", "invalid request")
-        return JSONResponse({"error": message}, status_code=422)
+        return JSONResponse({"error": _one_line(message)}, status_code=422)
 
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        """Routing (404, 405) and body parsing (400) errors, in the same shape as ours."""
+        return JSONResponse({"error": _one_line(str(exc.detail))}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+        # Starlette re-raises after this response, so uvicorn logs the traceback and drops
+        # the connection: "Connection: close" keeps clients from reusing it.
+        request_id = request_id_of(request.scope)
+        log.error("request %s failed with %s", request_id, type(exc).__name__)
+        return JSONResponse({"error": "internal error", "request_id": request_id}, status_code=500,
+                            headers={"X-Request-ID": request_id, "Connection": "close"})
+
+    document_errors(app)
     return app
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())[:300] or "invalid request"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import AsyncIterator
 from typing import Literal
 
@@ -16,8 +17,12 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
+from index.build import BuildReport
+from qa.answer_types import Answer
 from qa.errors import QAError
+from qa.openapi import API_KEY_REQUIRED
 from qa.routers.deps import get_service, require_api_key
+from qa.routers.responses import Document, DocumentsResponse, Health, SearchResponse
 from qa.service import Service
 
 router = APIRouter()
@@ -51,23 +56,28 @@ def search_payload(query: str, passages) -> dict:
     return {"query": query, "results": [{"rank": i} | p.to_dict() for i, p in enumerate(passages, start=1)]}
 
 
-@router.get("/healthz", tags=["service"])
+@router.get("/healthz", tags=["service"], responses={200: {"model": Health}})
 async def healthz(request: Request) -> dict:
     service: Service | None = getattr(request.app.state, "service", None)
-    return {"status": "ok", "index": service.index_info() if service else None}
+    # In a thread: the first call after a new index version is published loads it.
+    return {"status": "ok", "index": await run_in_threadpool(service.index_info) if service else None}
 
 
-@router.post("/api/search", tags=["search"])
-async def search(body: SearchRequest, service: Service = Depends(get_service)) -> dict:
+@router.post("/api/search", tags=["search"], responses={200: {"model": SearchResponse}})
+async def search(body: SearchRequest, request: Request, service: Service = Depends(get_service)) -> dict:
+    started = time.perf_counter()
     passages = await run_in_threadpool(service.search, body.query, body.k, body.mode)
+    request.app.state.metrics.retrieval.labels(mode=body.mode).observe(time.perf_counter() - started)
     return search_payload(body.query, passages)
 
 
-@router.post("/api/ask", tags=["answers"])
-async def ask(body: AskRequest, service: Service = Depends(get_service)) -> dict:
+@router.post("/api/ask", tags=["answers"], responses={200: {"model": Answer}})
+async def ask(body: AskRequest, request: Request, service: Service = Depends(get_service)) -> dict:
     history = [m.model_dump() for m in body.history]
     answer = await run_in_threadpool(service.ask, body.question, history, body.k, body.llm)
-    return answer.to_dict()
+    payload = answer.to_dict()
+    request.app.state.metrics.observe_answer(payload)
+    return payload
 
 
 @router.post("/api/chat", tags=["answers"], response_class=StreamingResponse,
@@ -88,7 +98,10 @@ async def _sse(first: tuple[str, object], events, request: Request) -> AsyncIter
         async for kind, value in iterate_in_threadpool(events):
             if await request.is_disconnected():
                 break
-            yield _event(*_shape(kind, value))
+            kind, data = _shape(kind, value)
+            if kind == "answer":
+                request.app.state.metrics.observe_answer(data)
+            yield _event(kind, data)
         else:
             yield _event("done", {})
     except QAError as exc:
@@ -110,17 +123,19 @@ def _event(kind: str, data: dict) -> str:
     return f"event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-@router.get("/api/documents", tags=["documents"])
+@router.get("/api/documents", tags=["documents"], responses={200: {"model": DocumentsResponse}})
 async def documents(service: Service = Depends(get_service)) -> dict:
     return {"documents": await run_in_threadpool(service.documents)}
 
 
-@router.get("/api/documents/{doc_id:path}", tags=["documents"])
+@router.get("/api/documents/{doc_id:path}", tags=["documents"],
+            responses={200: {"model": Document}, 404: {"description": "No document with that id."}})
 async def document(doc_id: str, service: Service = Depends(get_service)) -> dict:
     return await run_in_threadpool(service.document, doc_id)
 
 
-@router.post("/api/reindex", tags=["admin"], dependencies=[Depends(require_api_key)])
+@router.post("/api/reindex", tags=["admin"], dependencies=[Depends(require_api_key)],
+             responses={200: {"model": BuildReport}} | API_KEY_REQUIRED)
 async def reindex(service: Service = Depends(get_service)) -> dict:
     report = await run_in_threadpool(service.reindex)
     return report.to_dict() | {"errors": [e.__dict__ for e in report.errors]}
