@@ -125,7 +125,7 @@ def _build_locked(settings: Settings, embedder: Embedder, progress: bool | None)
                                          "chunks": len(pairs)}
         matrix = np.vstack(all_vectors) if all_vectors else np.zeros((0, embedder.dimension), np.float32)
         builder = STORES[settings.vector_store][0]
-        vector_index = builder(writer.path, np.arange(len(matrix)), matrix, settings.faiss_index)
+        vector_index = builder(writer.path, np.arange(len(matrix)), matrix, settings)
         _write_bm25(writer.path, bm25_terms)
         manifest = identity | {
             "vector_index": vector_index.kind,

@@ -2,19 +2,29 @@
 
 The chunk store keeps every embedding, so a vector index is always rebuilt from it:
 stores only need ``build`` (write) and ``open`` + ``search`` (read). Row ids are the
-chunk store's integer ids.
+chunk store's integer ids. A builder gets the settings (index type, server URL); an opener
+gets only the version folder and the manifest's index kind, so whatever it needs to find
+its vectors again is written into that folder.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from index.qdrant_store import build_qdrant, open_qdrant
+
+if TYPE_CHECKING:
+    from qa.settings import Settings
+
 FAISS_FILE = "vectors.faiss"
-HNSW_ABOVE = 100_000  # measured: flat search passes ~6 ms at 100k vectors on 2 cores
+# Flat is exact and builds in well under a second at 100k, and every rebuild (incremental ones
+# too) re-creates the vector index; HNSW searches in <1 ms but takes over a minute to build at
+# 100k, while flat search there (~17 ms) is still below the cost of embedding the query. Numbers: bench/RESULTS.md, "Vector search at scale".
+HNSW_ABOVE = 100_000
 
 
 class VectorIndex(Protocol):
@@ -60,7 +70,8 @@ def build_faiss(directory: Path, ids: np.ndarray, vectors: np.ndarray, kind: str
         nlist = max(1, min(4096, int(np.sqrt(len(vectors)))))
         base = faiss.IndexIVFPQ(faiss.IndexFlatIP(dim), dim, nlist, 48 if dim % 48 == 0 else 32, 8,
                                 faiss.METRIC_INNER_PRODUCT)
-        base.train(vectors[: min(len(vectors), nlist * 64)])
+        # Train on a sample: enough for the coarse lists and for 256 PQ centroids per sub-space.
+        base.train(vectors[: min(len(vectors), max(nlist * 64, 256 * 40))])
         base.nprobe = min(32, nlist)
     else:
         raise ValueError(f"unknown FAISS index type {kind!r}")
@@ -71,12 +82,19 @@ def build_faiss(directory: Path, ids: np.ndarray, vectors: np.ndarray, kind: str
     return FaissIndex(index, kind)
 
 
+def build_faiss_store(directory: Path, ids: np.ndarray, vectors: np.ndarray, settings: "Settings") -> FaissIndex:
+    return build_faiss(directory, ids, vectors, settings.faiss_index)
+
+
 def open_faiss(directory: Path, kind: str) -> FaissIndex:
     import faiss
 
     return FaissIndex(faiss.read_index(str(directory / FAISS_FILE)), kind)
 
 
-Builder = Callable[[Path, np.ndarray, np.ndarray, str], VectorIndex]
+Builder = Callable[[Path, np.ndarray, np.ndarray, "Settings"], VectorIndex]
 Opener = Callable[[Path, str], VectorIndex]
-STORES: dict[str, tuple[Builder, Opener]] = {"faiss": (build_faiss, open_faiss)}
+STORES: dict[str, tuple[Builder, Opener]] = {
+    "faiss": (build_faiss_store, open_faiss),
+    "qdrant": (build_qdrant, open_qdrant),
+}

@@ -139,7 +139,9 @@ def _serve(args, settings) -> int:
     from qa.app import create_app
 
     logging.getLogger().setLevel(logging.INFO)
-    uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port)
+    # access_log off: qa.logs writes one JSON line per request with its request id.
+    uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port,
+                access_log=False)
     return 0
 
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from qa.feedback import FeedbackStore
+from qa.openapi import API_KEY_REQUIRED
 from qa.routers.deps import require_api_key
 from qa.settings import REPO_ROOT
 
@@ -78,7 +79,7 @@ async def add_feedback(body: FeedbackRequest, store: FeedbackStore = Depends(fee
     return {"id": feedback_id}
 
 
-@router.get("/api/feedback", tags=["feedback"], dependencies=[Depends(require_api_key)])
+@router.get("/api/feedback", tags=["feedback"], dependencies=[Depends(require_api_key)], responses=API_KEY_REQUIRED)
 async def list_feedback(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
                         store: FeedbackStore = Depends(feedback_store)) -> dict:
     items = await run_in_threadpool(store.list, limit, offset)
