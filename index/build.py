@@ -17,7 +17,7 @@ import numpy as np
 
 from index.chunking import chunk_document
 from index.embedding import Embedder
-from index.gloss import gloss
+from index.gloss import MAX_SENSES, gloss
 from index.loaders import LoadError, load_corpus
 from index.store import FORMAT_VERSION, ChunkRow, VersionWriter, current_version, previous_embeddings, read_manifest
 from index.terms import terms
@@ -68,7 +68,8 @@ def _build_locked(settings: Settings, embedder: Embedder, progress: bool | None)
     report = BuildReport(documents=len(documents), errors=errors)
     chunker = chunker_settings(settings, embedder)
     identity = {"format": FORMAT_VERSION, "model": settings.embedding_model, "dimension": embedder.dimension,
-                "chunker": chunker, "vector_store": settings.vector_store}
+                "chunker": chunker, "vector_store": settings.vector_store,
+                "gloss_senses": MAX_SENSES}  # Chinese chunks are embedded through their gloss
 
     live = current_version(settings.index_dir)
     old_docs: dict[str, dict] = {}
@@ -108,7 +109,10 @@ def _build_locked(settings: Settings, embedder: Embedder, progress: bool | None)
     vectors = embedder.encode(texts, progress=progress)
     report.chunks_embedded = len(texts)
 
-    writer = VersionWriter(settings.index_dir, time.strftime("v-%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.time_ns() % 10**6}")
+    # Names sort in build order (zero-padded nanoseconds); the pid keeps parallel builds apart.
+    now = time.time_ns()
+    name = time.strftime("v-%Y%m%dT%H%M%S", time.localtime(now / 1e9)) + f"-{now % 10**9:09d}-{os.getpid()}"
+    writer = VersionWriter(settings.index_dir, name)
     try:
         all_vectors, bm25_terms, manifest_docs = [], [], {}
         next_vector = iter(vectors)

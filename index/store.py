@@ -1,7 +1,7 @@
 """The on-disk index: the one format shared by the build side and the serving side.
 
     INDEX_DIR/
-      current -> v-20261125T070102-1234        symlink, swapped atomically on publish
+      current -> v-20261125T070102-123456789-1234   symlink, swapped atomically on publish
       v-.../manifest.json                      format, model, dimension, chunker, documents
       v-.../chunks.sqlite                      documents(text, metadata), chunks(+embedding)
       v-.../vectors.faiss                      vector index over chunk ids (see vectors.py)
@@ -181,8 +181,9 @@ class VersionWriter:
             shutil.rmtree(self.path, ignore_errors=True)
 
     def _prune(self) -> None:
-        versions = sorted(p for p in self.index_dir.glob("v-*") if p.is_dir())
-        for old in versions[:-KEEP_VERSIONS]:
+        # Never the one just published, whatever the names say; then the newest others.
+        versions = sorted(p for p in self.index_dir.glob("v-*") if p.is_dir() and p != self.final)
+        for old in versions[:len(versions) - (KEEP_VERSIONS - 1)]:
             shutil.rmtree(old, ignore_errors=True)
         for stale in self.index_dir.glob(".building-*"):
             if stale != self.path:

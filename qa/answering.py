@@ -83,8 +83,14 @@ def answer_stream(service: "Service", question: str, history: list[dict], k: int
     generative = llm.name != "extractive"
 
     standalone = question
-    if history:
-        standalone = _condense(llm, question, history, lang) if generative else condense(question, history)
+    if history and generative:
+        try:
+            standalone = _condense(llm, question, history, lang)
+        except LLMUnavailable as exc:  # the answer call would fail the same way: skip it
+            log.warning("LLM %s failed while condensing (%s); answering extractively", llm.name, exc)
+            fallback, llm, generative = True, service.llm("extractive"), False
+    if history and not generative:
+        standalone = condense(question, history)
     yield "meta", {"standalone_question": standalone, "llm": llm.name}
 
     t_retrieve = time.perf_counter()
@@ -145,12 +151,8 @@ def _is_refusal(text: str) -> bool:
 
 def _condense(llm: LLM, question: str, history: list[dict], lang: str) -> str:
     """Rewrite a follow-up as a standalone question; the heuristic rewrite stands in when
-    the model fails, returns nothing or rambles."""
-    try:
-        rewritten = complete(llm, prompts.condense_prompt(question, history, lang), 96)
-    except LLMUnavailable as exc:
-        log.warning("LLM %s unavailable for condensing: %s", llm.name, exc)
-        rewritten = ""
+    the model returns nothing or rambles."""
+    rewritten = complete(llm, prompts.condense_prompt(question, history, lang), 96)
     if not rewritten or len(rewritten) > 4 * len(question) + 200:
         return condense(question, history)
     return rewritten.splitlines()[0].strip()

