@@ -82,7 +82,6 @@ def chunk_document(
     heading_for_current = ""
 
     def flush(carry: bool) -> list[_Unit]:
-        nonlocal heading_for_current
         if not current or all(u.heading_level for u in current):
             return []
         start, end = current[0].start, current[-1].end

@@ -8,7 +8,7 @@ import pytest
 from index.chunking import chunk_document, split_units
 from index.gloss import gloss
 from index.loaders import Document
-from tests.index.conftest import CHUNK_TOKENS, OVERLAP
+from tests.index.conftest import CHUNK_TOKENS
 
 ZH_STOPS = "。！？；"
 
