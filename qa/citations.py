@@ -56,6 +56,7 @@ def verify(answer: str, passages: list[Passage]) -> Verified:
     numbers: dict[int, int] = {}  # passage index -> citation number
     spans: dict[int, tuple[int, int]] = {}
     out: list[str] = []
+    seen: set[str] = set()
     result = Verified("", [])
     for unit in split_units(answer):
         sentence = answer[unit.start:unit.end]
@@ -65,6 +66,9 @@ def verify(answer: str, passages: list[Passage]) -> Verified:
             continue
         if len(content_terms(claim)) < MIN_CLAIM_TERMS or unit.heading_level:
             continue  # uncitable text is never shown: it is where an injected instruction would hide
+        if claim.lower() in seen:  # small models loop: say each thing once
+            continue
+        seen.add(claim.lower())
         covered = [coverage(claim, p.text) for p in passages]
         best = max(range(len(passages)), key=covered.__getitem__, default=-1)
         if best < 0 or covered[best] < threshold(claim, passages[best].text):

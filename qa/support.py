@@ -8,6 +8,7 @@ an English passage). Cheap, deterministic, and strict enough to catch a wrong [n
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from index.chunking import split_units
@@ -16,6 +17,7 @@ from index.terms import has_cjk, terms
 
 SAME_LANGUAGE = 0.5  # share of claim terms a supporting passage must contain
 CROSS_LANGUAGE = 0.3  # lower: a dictionary gloss never matches an English text word for word
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 @lru_cache(maxsize=4096)
@@ -27,10 +29,19 @@ def content_terms(text: str) -> frozenset[str]:
 
 
 def coverage(claim: str, passage: str) -> float:
+    """Share of the claim's terms in the passage; 0 when the claim states a number the
+    passage does not (same language only: "1.14 million" is "114万" in Chinese)."""
     claim_terms = content_terms(claim)
     if not claim_terms:
         return 0.0
+    if has_cjk(claim) == has_cjk(passage) and not _numbers(claim) <= _numbers(passage):
+        return 0.0
     return len(claim_terms & content_terms(passage)) / len(claim_terms)
+
+
+@lru_cache(maxsize=4096)
+def _numbers(text: str) -> frozenset[str]:
+    return frozenset(n.replace(",", "") for n in _NUMBER.findall(text))
 
 
 def threshold(claim: str, passage: str) -> float:
