@@ -53,7 +53,7 @@ class ExtractiveLLM:
         chosen += self._continuations(prompt, picked, chosen, top * CONTINUATION)
         parts = []
         for index, (start, end) in chosen[:MAX_SENTENCES]:
-            sentence = prompt.passages[index].text[start:end].strip()
+            sentence = _closed(prompt.passages[index].text[start:end].strip())
             parts.append(f"{sentence} [{index + 1}]")
         return " ".join(parts)
 
@@ -114,6 +114,14 @@ class ExtractiveLLM:
         for i, (start, end) in chosen:
             grouped.setdefault(i, []).append(passages[i].text[start:end].strip())
         return {i: " … ".join(parts) for i, parts in grouped.items()}
+
+
+def _closed(sentence: str) -> str:
+    """A chunk can end mid-sentence (a long Chinese sentence is split to fit the model):
+    close it, or the citation check would read it and the next one as a single claim."""
+    if re.search(r"[.!?。！？；;…]['\"”’）)]*$", sentence):
+        return sentence
+    return sentence + ("…。" if has_cjk(sentence[-1:]) else "...")
 
 
 def answerable(question: str, picked: list) -> bool:
