@@ -59,7 +59,7 @@ def local_available(ctx: Context) -> str | None:
 
 def run(ctx: Context) -> Section:
     rows, groups, notes = [], {}, []
-    ctx.service.ask("warm-up question about tariffs", llm="extractive")
+    ctx.service.warm("extractive", background=False)  # as the service does at start-up
     plans = [("extractive", ctx.questions)]
     missing = local_available(ctx)
     if missing:

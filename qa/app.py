@@ -37,27 +37,13 @@ log = logging.getLogger(__name__)
 ROUTERS = ("qa.routers.api", "qa.routers.web", "qa.routers.slack")
 
 
-def _warm_llm(service: Service) -> None:
-    """Load the default generator at start-up so the first question does not pay for it."""
-    try:
-        llm = service.llm()
-        if hasattr(llm, "warm"):
-            llm.warm()
-    except QAError as exc:
-        log.error("LLM %s not ready, answers fall back to extractive: %s", service.settings.llm, exc)
-
-
 def create_app(settings: Settings | None = None, service: Service | None = None) -> FastAPI:
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.service = service or Service(settings)
-        try:
-            app.state.service.retriever()  # load the index now, not on the first question
-        except QAError as exc:
-            log.error("index not ready: %s", exc)
-        await asyncio.to_thread(_warm_llm, app.state.service)
+        await asyncio.to_thread(app.state.service.warm)
         async with httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0)) as client:
             app.state.http = client
             yield

@@ -127,6 +127,7 @@ def _eval(args, settings) -> int:
         result = evaluate_retrieval(items, lambda q, k: service.search(q, k, args.mode))
         extra = f"search p50: {result['latency_ms_p50']} ms"
     else:
+        service.warm(args.llm, background=False)  # answer latency as a running service has it
         result = evaluate_answers(items, lambda q: service.ask(q, llm=args.llm))
         extra = f"p95: {result['latency_ms_p95']} ms, fallbacks: {result['fallbacks']}"
     _print(result, args.json, format_table(result) + "\n" + extra)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from index.embedding import Embedder, shared_embedder
 from index.store import IndexReader, current_version
 from qa import answering
 from qa.answer_types import Answer
-from qa.errors import NotFound
+from qa.errors import NotFound, QAError
 from qa.llm import LLM, create_llm, resolve_name
 from qa.passages import Passage
 from qa.retrieval import Retriever
@@ -80,6 +81,42 @@ class Service:
         reader = self.retriever().reader
         return {"version": reader.version.name, "chunks": reader.chunk_count(),
                 "documents": len(reader.manifest["documents"]), "model": reader.manifest["model"]}
+
+    # --- start-up ---
+    def warm(self, llm: str | None = None, *, background: bool = True) -> None:
+        """Load now what the first question would otherwise wait seconds for: the index,
+        the embedding model, the Chinese dictionaries and the generator. The sentence
+        vectors the extractive ranking uses follow, in the background by default."""
+        try:
+            retriever = self.retriever()
+            retriever.search("warm up 预热", 1)
+        except QAError as exc:
+            log.error("index not ready: %s", exc)
+            retriever = None
+        try:
+            backend = self.llm(llm)
+            if hasattr(backend, "warm"):
+                backend.warm()
+        except QAError as exc:
+            log.error("LLM %s not ready, answers fall back to extractive: %s", llm or self.settings.llm, exc)
+        if retriever is None or not self.settings.preload_sentences:
+            return
+        if background:
+            threading.Thread(target=self._preload, args=(retriever.reader,), name="preload", daemon=True).start()
+        else:
+            self._preload(retriever.reader)
+
+    def _preload(self, reader: IndexReader, batch: int = 500) -> None:
+        started = time.perf_counter()
+        count = min(reader.chunk_count(), self.settings.preload_sentences)
+        texts = (row.text for first in range(0, count, batch)
+                 for row in reader.chunks(list(range(first, min(first + batch, count)))).values())
+        try:
+            n = self.llm("extractive").preload(texts, self.settings.preload_sentences)
+        except Exception:  # a cache warm-up: a failure costs speed, never an answer
+            log.exception("sentence preload stopped")
+            return
+        log.info("preloaded %d sentence vectors in %.1f s", n, time.perf_counter() - started)
 
     # --- answers ---
     def llm(self, name: str | None = None) -> LLM:

@@ -54,6 +54,10 @@ class Settings(BaseSettings):
         8, ge=1, le=100,
         description="Best-matching sentences of the retrieved passages shown to a generative LLM.",
     )
+    preload_sentences: int = Field(
+        20_000, ge=0, le=20_000,
+        description="Sentences of the collection embedded at start-up for the extractive ranking (0 = none).",
+    )
     llm_max_tokens: int = Field(256, ge=16, le=4096, description="Max tokens generated per answer.")
     llm_timeout: float = Field(60.0, gt=0, description="Seconds before an LLM call is abandoned for the fallback.")
     openai_base_url: str = Field("https://api.openai.com/v1", description="OpenAI-compatible base URL.")

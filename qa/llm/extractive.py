@@ -9,7 +9,7 @@ the share of the question's terms they contain.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 
@@ -91,14 +91,27 @@ class ExtractiveLLM:
         return scored
 
 
+    def preload(self, texts: Iterable[str], limit: int = CACHE_SIZE, batch: int = 64) -> int:
+        """Embed the sentences of these passages ahead of the questions (the service's
+        start-up, in the background): a first question about a passage then costs what a
+        repeated one does. Small batches, so questions asked meanwhile wait little."""
+        sentences = list(dict.fromkeys(t[s:e] for t in texts for s, e in sentence_spans(t)))
+        sentences = sentences[: min(limit, CACHE_SIZE)]
+        for start in range(0, len(sentences), batch):
+            self._embed(sentences[start:start + batch])
+        return len(sentences)
+
     def _embed(self, texts: list[str]) -> np.ndarray:
-        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        # Local copies: another thread (a preload, a concurrent question) may clear the cache.
+        known = {t: self._vectors.get(t) for t in texts}
+        missing = [t for t, v in known.items() if v is None]
         if missing:
+            vectors = self.embedder.encode([_comparable(t) for t in missing], progress=False)
             if len(self._vectors) + len(missing) > CACHE_SIZE:
                 self._vectors.clear()
-            for text, vector in zip(missing, self.embedder.encode([_comparable(t) for t in missing], progress=False)):
-                self._vectors[text] = vector
-        return np.vstack([self._vectors[t] for t in texts])
+            for text, vector in zip(missing, vectors):
+                known[text] = self._vectors[text] = vector
+        return np.vstack([known[t] for t in texts])
 
 
     def excerpts(self, question: str, passages: list, budget: int) -> dict[int, str] | None:

@@ -1,0 +1,33 @@
+"""Start-up loads what a first question would otherwise wait seconds for, and embeds the
+collection's sentences so a first question about a passage is as fast as a repeated one."""
+
+import logging
+
+from qa.service import Service
+from qa.support import sentence_spans
+
+
+def sentences_of(passages) -> set[str]:
+    return {p.text[s:e] for p in passages for s, e in sentence_spans(p.text)}
+
+
+def test_warm_embeds_every_sentence_a_question_will_rank(corpus_settings, embedder, caplog):
+    service = Service(corpus_settings, embedder)
+    with caplog.at_level(logging.INFO, logger="qa.service"):
+        service.warm(background=False)
+    cache = service.llm("extractive")._vectors
+    assert any("preloaded" in r.message and str(len(cache)) in r.message for r in caplog.records)
+    for question in ("Which countries signed RCEP?", "海南自由贸易港什么时候开始全岛封关运作？"):
+        assert sentences_of(service.search(question)) <= cache.keys()
+    before = len(cache)
+    assert service.ask("What does the circular say about overseas warehouses?").answerable
+    assert len(cache) == before + 1  # only the question itself was new
+
+
+def test_preload_is_bounded_and_can_be_turned_off(corpus_settings, embedder):
+    limited = Service(corpus_settings.model_copy(update={"preload_sentences": 7}), embedder)
+    limited.warm(background=False)
+    assert len(limited.llm("extractive")._vectors) == 7
+    off = Service(corpus_settings.model_copy(update={"preload_sentences": 0}), embedder)
+    off.warm(background=False)
+    assert len(off.llm("extractive")._vectors) == 0
