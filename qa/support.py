@@ -28,6 +28,17 @@ def content_terms(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def word_senses(text: str) -> list[frozenset[str]]:
+    """Each content word once, a Chinese one with its English senses: a question word is
+    found whether a sentence says it in Chinese or in English, and counts once either way
+    (``content_terms`` counts a Chinese word and its gloss separately)."""
+    words: dict[str, frozenset[str]] = {}
+    for word in terms(text):
+        if word not in words:
+            words[word] = frozenset([word, *terms(gloss(word))]) if has_cjk(word) else frozenset([word])
+    return list(words.values())
+
+
 def coverage(claim: str, passage: str) -> float:
     """Share of the claim's terms in the passage; 0 when the claim states a number the
     passage does not (same language only: "1.14 million" is "114万" in Chinese)."""

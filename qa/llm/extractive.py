@@ -18,7 +18,7 @@ from index.gloss import gloss
 from index.terms import has_cjk
 from qa.llm import Prompt
 from qa.settings import Settings
-from qa.support import content_terms, sentence_spans
+from qa.support import content_terms, sentence_spans, word_senses
 
 REFUSAL = "NOT_IN_DOCUMENTS"
 ANSWERABLE = 0.40  # best sentence score below this -> the documents do not answer it
@@ -80,11 +80,12 @@ class ExtractiveLLM:
             return []
         texts = [prompt.passages[i].text[s:e] for i, (s, e) in candidates]
         similarity = self._embed(texts) @ self._embed([prompt.question])[0]
-        question_terms = content_terms(prompt.question)
+        question_words = word_senses(prompt.question)
         question_zh = has_cjk(prompt.question)
         scored = []
         for (i, span), sim, text in zip(candidates, similarity, texts):
-            overlap = len(question_terms & content_terms(text)) / max(len(question_terms), 1)
+            found = content_terms(text)
+            overlap = sum(bool(word & found) for word in question_words) / max(len(question_words), 1)
             bonus = SAME_LANGUAGE_BONUS * (has_cjk(text) == question_zh) + 0.05 / (i + 1)
             scored.append((float(0.7 * sim + 0.3 * overlap + bonus - SAME_LANGUAGE_BONUS), i, span))
         scored.sort(key=lambda x: -x[0])
