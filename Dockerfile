@@ -19,7 +19,9 @@ COPY prompts ./prompts
 COPY web ./web
 COPY corpus ./corpus
 # Editable: the service reads prompts/, web/ and corpus/ next to its source (qa.settings.REPO_ROOT).
-RUN CMAKE_BUILD_PARALLEL_LEVEL=2 pip install -e ".[local]"
+# Portable llama.cpp (AVX2 baseline, no -march=native): the image runs on other CPUs than
+# the one that built it.
+RUN CMAKE_BUILD_PARALLEL_LEVEL=2 CMAKE_ARGS="-DGGML_NATIVE=OFF" pip install -e ".[local]"
 ENV HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 QA_INDEX_DIR=/data/index QA_LLM_CACHE_DIR=/app/.cache/models
 RUN qa llm prepare && qa index build
 

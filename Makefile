@@ -5,6 +5,12 @@ BIN    := $(VENV)/bin
 # torch is pinned to the CPU build that ships on this machine's disk; a loose pin pulls CUDA.
 TORCH  := torch==2.13.0
 STAMP  := $(VENV)/.installed
+# llama.cpp is compiled for this CPU, minus AMX: VMs list AMX in cpuinfo yet the kernel
+# refuses the tile state, and the first matrix multiply dies with SIGILL. No pip cache:
+# it would hand back a wheel compiled on another machine, for another CPU.
+ifeq ($(shell uname -m),x86_64)
+NO_AMX := -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
+endif
 
 .PHONY: install index run test test-quick bench browser clean
 
@@ -14,7 +20,8 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q $(TORCH)
-	CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/pip install -q -e '.[local,test,qdrant]'
+	CMAKE_BUILD_PARALLEL_LEVEL=2 CFLAGS='$(NO_AMX)' CXXFLAGS='$(NO_AMX)' \
+	  $(BIN)/pip install -q --no-cache-dir -e '.[local,test,qdrant]'
 	$(BIN)/qa llm prepare
 	touch $@
 

