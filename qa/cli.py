@@ -147,10 +147,9 @@ def _serve(args, settings) -> int:
 
 
 def _llm(args, settings) -> int:
-    from qa.llm.local import check_runs
-    from qa.llm.model_files import ensure_packaged_model
+    from qa.llm.local import check_runs, gguf_path
 
-    path = settings.llm_model_path or ensure_packaged_model(settings.llm_cache_dir)
+    path = gguf_path(settings)
     check_runs(path)
     print(path)
     return 0

@@ -30,6 +30,14 @@ PROBE = ("import sys; from llama_cpp import Llama; "
          "Llama(model_path=sys.argv[1], n_ctx=512, verbose=False).create_completion('trade ' * 64, max_tokens=1)")
 
 
+def gguf_path(settings: Settings) -> Path:
+    """The model file: QA_LLM_MODEL_PATH, else the packaged GGUF (assembled on first use)."""
+    path = settings.llm_model_path or ensure_packaged_model(settings.llm_cache_dir)
+    if not path.is_file():
+        raise LLMUnavailable(f"GGUF model file {path.name!r} not found")
+    return path
+
+
 def check_runs(path: Path, timeout: float = 300.0) -> None:
     """Run the GGUF for one token in a child process. A llama.cpp build that uses
     instructions this CPU cannot execute dies by a signal, which in-process would take
@@ -63,9 +71,7 @@ class LocalLLM:
             from llama_cpp import Llama
         except ImportError as exc:
             raise LLMUnavailable(NOT_INSTALLED) from exc
-        path = self.settings.llm_model_path or ensure_packaged_model(self.settings.llm_cache_dir)
-        if not path.is_file():
-            raise LLMUnavailable(f"GGUF model file {path.name!r} not found")
+        path = gguf_path(self.settings)
         started = time.perf_counter()
         try:
             model = Llama(model_path=str(path), n_ctx=self.settings.llm_context,

@@ -19,7 +19,7 @@ import pytest
 from index.build import build_index
 from qa.cli import main
 from qa.llm import Prompt
-from qa.llm.model_files import ensure_packaged_model
+from qa.llm.local import gguf_path
 from qa.llm.openai import OpenAILLM
 from qa.prompts import template
 from qa.settings import REPO_ROOT, Settings
@@ -136,7 +136,7 @@ def llama_server(local_settings, tmp_path_factory):
     """llama.cpp's OpenAI-compatible server in a subprocess, on a free port. Its chatty log
     goes to a file: a pipe nobody reads fills up and stalls the server."""
     port = free_port()
-    model = local_settings.llm_model_path or ensure_packaged_model(local_settings.llm_cache_dir)
+    model = gguf_path(local_settings)
     log = tmp_path_factory.mktemp("llama-server") / "server.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
