@@ -12,10 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from index.loaders import Document
+from textkit.sentences import HEADING, Unit, split_units
 
-# A sentence ends at . ! ? (followed by space) or at a Chinese stop, which needs no space.
-_SENTENCE_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s)|[。！？；]+[\u201d\u2019」』）]*")
-_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 
 CountTokens = Callable[[Sequence[str]], list[int]]
 TokenSpans = Callable[[str], list[tuple[int, int]]]
@@ -37,34 +35,6 @@ class Chunk:
         return f"{self.doc_id}#{self.ordinal}"
 
 
-@dataclass
-class _Unit:
-    start: int
-    end: int
-    heading_level: int = 0  # > 0 for a heading line
-    tokens: int = 0
-
-
-def split_units(text: str) -> list[_Unit]:
-    """Heading lines and sentences, as (start, end) offsets with surrounding space trimmed."""
-    units: list[_Unit] = []
-    for line in re.finditer(r"[^\n]+", text):
-        body = line.group(0)
-        heading = _HEADING.match(body)
-        if heading:
-            units.append(_Unit(line.start(), line.end(), heading_level=len(heading.group(1))))
-            continue
-        cursor = 0
-        for end in [m.end() for m in _SENTENCE_END.finditer(body)] + [len(body)]:
-            piece = body[cursor:end]
-            if piece.strip():
-                lead = len(piece) - len(piece.lstrip())
-                trail = len(piece) - len(piece.rstrip())
-                units.append(_Unit(line.start() + cursor + lead, line.start() + end - trail))
-            cursor = end
-    return units
-
-
 def chunk_document(
     doc: Document,
     count_tokens: CountTokens,
@@ -78,10 +48,10 @@ def chunk_document(
     units = _split_long(split_units(text), text, count_tokens, token_spans, max_tokens)
     chunks: list[Chunk] = []
     path: list[tuple[int, str]] = []  # (level, heading text) of the current section
-    current: list[_Unit] = []
+    current: list[Unit] = []
     heading_for_current = ""
 
-    def flush(carry: bool) -> list[_Unit]:
+    def flush(carry: bool) -> list[Unit]:
         if not current or all(u.heading_level for u in current):
             return []
         start, end = current[0].start, current[-1].end
@@ -102,7 +72,7 @@ def chunk_document(
     for unit in units:
         if unit.heading_level:
             current = flush(carry=False) or []
-            title = _HEADING.match(text[unit.start:unit.end]).group(2)
+            title = HEADING.match(text[unit.start:unit.end]).group(2)
             path = [p for p in path if p[0] < unit.heading_level] + [(unit.heading_level, title)]
             heading_for_current = " > ".join(t for _, t in path)
             current = [unit]
@@ -116,16 +86,16 @@ def chunk_document(
     return chunks
 
 
-def _total(units: list[_Unit]) -> int:
+def _total(units: list[Unit]) -> int:
     # +1 per join: tokenising a joined string can add a token at a boundary.
     return sum(u.tokens for u in units) + max(len(units) - 1, 0)
 
 
-def _split_long(units, text, count_tokens, token_spans, max_tokens) -> list[_Unit]:
+def _split_long(units, text, count_tokens, token_spans, max_tokens) -> list[Unit]:
     """Give every unit its token count; cut a sentence longer than ``max_tokens`` at token
     boundaries (a run-on line or a table row) so that no chunk exceeds the bound."""
     counts = count_tokens([text[u.start:u.end] for u in units]) if units else []
-    out: list[_Unit] = []
+    out: list[Unit] = []
     for unit, count in zip(units, counts):
         unit.tokens = count
         if count <= max_tokens or unit.heading_level:
@@ -144,6 +114,6 @@ def _split_long(units, text, count_tokens, token_spans, max_tokens) -> list[_Uni
                 if n <= max_tokens or size == 1:
                     break
                 size = max(1, min(size - 1, size * max_tokens // n))
-            out.append(_Unit(start, end, tokens=n))
+            out.append(Unit(start, end, tokens=n))
             i += len(piece)
     return out

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from qa.settings import Settings
+    from core.settings import Settings
 
 LOCAL_DIR = "qdrant"
 INFO_FILE = "qdrant.json"

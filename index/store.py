@@ -3,8 +3,10 @@
     INDEX_DIR/
       current -> v-20261125T070102-123456789-1234   symlink, swapped atomically on publish
       v-.../manifest.json                      format, model, dimension, chunker, documents
-      v-.../chunks.sqlite                      documents(text, metadata), chunks(+embedding)
-      v-.../vectors.faiss                      vector index over chunk ids (see vectors.py)
+      v-.../manifest.json                      (+ the per-language centring means)
+      v-.../chunks.sqlite                      documents(text, metadata), chunks(+raw chunk and sentence vectors)
+      v-.../vectors.faiss                      vector index over chunk ids (see vectors.py), centred vectors
+      v-.../sentences.faiss, sentences.npy     centred vectors of every chunk sentence; the owning chunk ids
       v-.../bm25/                              bm25s index over chunk terms (row = chunk id)
 
 A version folder is complete before ``current`` points at it, so a crash mid-build
@@ -22,12 +24,14 @@ from pathlib import Path
 
 import numpy as np
 
+from core.errors import IndexNotReady
 from index.atomic import atomic_symlink, atomic_write, fsync_dir
-from index.vectors import STORES, VectorIndex
-from qa.errors import IndexNotReady
+from index.embedding import Centring
+from index.vectors import SENTENCES_FILE, STORES, VectorIndex, build_faiss, open_faiss
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: sentence vectors and language centring
 CURRENT = "current"
+SENTENCE_OWNERS = "sentences.npy"
 KEEP_VERSIONS = 2  # the live one and the one before, which a running service may still read
 
 SCHEMA = """
@@ -38,7 +42,7 @@ CREATE TABLE documents (
 CREATE TABLE chunks (
     id INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE, doc_id TEXT, ordinal INTEGER, text TEXT,
     gloss TEXT, heading TEXT, page INTEGER, start INTEGER, "end" INTEGER, n_tokens INTEGER,
-    embedding BLOB
+    embedding BLOB, sentences BLOB
 );
 CREATE INDEX chunks_doc ON chunks(doc_id);
 """
@@ -87,6 +91,9 @@ class IndexReader:
         import bm25s
 
         self.bm25 = bm25s.BM25.load(str(version / "bm25")) if (version / "bm25").is_dir() else None
+        self.centring = Centring.from_dict(self.manifest.get("centring"))
+        self.sentences = open_faiss(version, "flat", SENTENCES_FILE)
+        self.sentence_owners = np.load(version / SENTENCE_OWNERS)
 
     @classmethod
     def open(cls, index_dir: Path, model_name: str | None = None) -> "IndexReader":
@@ -157,11 +164,17 @@ class VersionWriter:
             (doc.doc_id, doc.path, doc.title, doc.source_url, doc.date, doc.language,
              doc.content_hash, doc.text, json.dumps(doc.metadata, default=str), chunks))
 
-    def add_chunk(self, row: ChunkRow, embedding: np.ndarray) -> None:
+    def add_chunk(self, row: ChunkRow, embedding: np.ndarray, sentences: np.ndarray) -> None:
         self.db.execute(
-            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (row.id, row.chunk_id, row.doc_id, row.ordinal, row.text, row.gloss, row.heading,
-             row.page, row.start, row.end, row.n_tokens, embedding.astype(np.float32).tobytes()))
+             row.page, row.start, row.end, row.n_tokens, embedding.astype(np.float32).tobytes(),
+             sentences.astype(np.float32).tobytes()))
+
+    def write_sentences(self, vectors: np.ndarray, owners: np.ndarray) -> None:
+        """Sentence vectors (already centred), searched flat, and the chunk id of each."""
+        build_faiss(self.path, np.arange(len(vectors)), vectors, "flat", SENTENCES_FILE)
+        np.save(self.path / SENTENCE_OWNERS, owners.astype(np.int64))
 
     def publish(self, manifest: dict) -> Path:
         self.db.commit()
@@ -190,19 +203,24 @@ class VersionWriter:
                 shutil.rmtree(stale, ignore_errors=True)
 
 
-def previous_embeddings(version: Path, doc_ids: set[str]) -> dict[str, list[tuple[ChunkRow, np.ndarray]]]:
-    """Chunks and vectors of the given documents in an earlier version, for reuse."""
+Stored = tuple[ChunkRow, np.ndarray, np.ndarray]  # a chunk, its raw vector, its sentences' raw vectors
+
+
+def previous_embeddings(version: Path, doc_ids: set[str]) -> dict[str, list[Stored]]:
+    """Chunks with their vectors and sentence vectors in an earlier version, for reuse."""
     if not doc_ids:
         return {}
     db = sqlite3.connect(f"file:{version / 'chunks.sqlite'}?mode=ro", uri=True)
     db.row_factory = sqlite3.Row
-    out: dict[str, list[tuple[ChunkRow, np.ndarray]]] = {}
+    out: dict[str, list[Stored]] = {}
     try:
         for row in db.execute('SELECT * FROM chunks ORDER BY doc_id, ordinal'):
             if row["doc_id"] in doc_ids:
                 data = dict(row)
                 vector = np.frombuffer(data.pop("embedding"), dtype=np.float32)
-                out.setdefault(row["doc_id"], []).append((ChunkRow(**data), vector))
+                sentences = np.frombuffer(data.pop("sentences"), dtype=np.float32).reshape(-1, len(vector))
+                out.setdefault(row["doc_id"], []).append((ChunkRow(**data), vector, sentences))
     finally:
         db.close()
     return out
+

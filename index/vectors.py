@@ -18,9 +18,10 @@ import numpy as np
 from index.qdrant_store import build_qdrant, open_qdrant
 
 if TYPE_CHECKING:
-    from qa.settings import Settings
+    from core.settings import Settings
 
 FAISS_FILE = "vectors.faiss"
+SENTENCES_FILE = "sentences.faiss"
 # Flat is exact and builds in well under a second at 100k, and every rebuild (incremental ones
 # too) re-creates the vector index; HNSW searches in <1 ms but takes over a minute to build at
 # 100k, while flat search there (~17 ms) is still below the cost of embedding the query. Numbers: bench/RESULTS.md, "Vector search at scale".
@@ -55,7 +56,8 @@ def choose_faiss_kind(requested: str, count: int) -> str:
     return "hnsw" if count > HNSW_ABOVE else "flat"
 
 
-def build_faiss(directory: Path, ids: np.ndarray, vectors: np.ndarray, kind: str = "auto") -> FaissIndex:
+def build_faiss(directory: Path, ids: np.ndarray, vectors: np.ndarray, kind: str = "auto",
+                name: str = FAISS_FILE) -> FaissIndex:
     import faiss
 
     dim = vectors.shape[1]
@@ -78,7 +80,7 @@ def build_faiss(directory: Path, ids: np.ndarray, vectors: np.ndarray, kind: str
     index = faiss.IndexIDMap2(base)
     if len(vectors):
         index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids.astype(np.int64))
-    faiss.write_index(index, str(directory / FAISS_FILE))
+    faiss.write_index(index, str(directory / name))
     return FaissIndex(index, kind)
 
 
@@ -86,10 +88,10 @@ def build_faiss_store(directory: Path, ids: np.ndarray, vectors: np.ndarray, set
     return build_faiss(directory, ids, vectors, settings.faiss_index)
 
 
-def open_faiss(directory: Path, kind: str) -> FaissIndex:
+def open_faiss(directory: Path, kind: str, name: str = FAISS_FILE) -> FaissIndex:
     import faiss
 
-    return FaissIndex(faiss.read_index(str(directory / FAISS_FILE)), kind)
+    return FaissIndex(faiss.read_index(str(directory / name)), kind)
 
 
 Builder = Callable[[Path, np.ndarray, np.ndarray, "Settings"], VectorIndex]

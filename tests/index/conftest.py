@@ -10,7 +10,7 @@ import pytest
 
 from index.build import BuildReport, build_index
 from index.store import IndexReader
-from qa.settings import Settings
+from core.settings import Settings
 from tests.conftest import MODEL, write
 
 CHUNK_TOKENS, OVERLAP = 64, 16

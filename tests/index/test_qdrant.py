@@ -10,7 +10,7 @@ pytest.importorskip("qdrant_client")
 from index.build import build_index  # noqa: E402
 from index.store import IndexReader  # noqa: E402
 from qa.retrieval import Retriever  # noqa: E402
-from qa.settings import Settings  # noqa: E402
+from core.settings import Settings  # noqa: E402
 from tests.conftest import write  # noqa: E402
 
 DOCUMENTS = {
@@ -80,7 +80,7 @@ def test_qdrant_retrieval_matches_faiss_flat(qdrant_settings, faiss_settings, em
 def test_raw_scores_and_ids_match_faiss_and_short_results_are_padded(qdrant_settings, faiss_settings, embedder):
     qdrant = IndexReader.open(qdrant_settings.index_dir).vectors
     faiss = IndexReader.open(faiss_settings.index_dir).vectors
-    queries = embedder.encode(QUERIES, progress=False)
+    queries = embedder.encode_queries(QUERIES)
     q_scores, q_ids = qdrant.search(queries, 2)
     f_scores, f_ids = faiss.search(queries, 2)
     assert q_ids.tolist() == f_ids.tolist()
@@ -92,7 +92,7 @@ def test_raw_scores_and_ids_match_faiss_and_short_results_are_padded(qdrant_sett
 def test_the_same_version_opens_twice_in_one_process_despite_the_folder_lock(qdrant_settings, embedder):
     first = IndexReader.open(qdrant_settings.index_dir)
     second = IndexReader.open(qdrant_settings.index_dir)
-    query = embedder.encode(QUERIES[:1], progress=False)
+    query = embedder.encode_queries(QUERIES[:1])
     assert first.vectors.search(query, 1)[1].tolist() == second.vectors.search(query, 1)[1].tolist()
 
 

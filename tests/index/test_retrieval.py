@@ -3,8 +3,8 @@ fuses them without duplicates; Chinese and English questions cross over."""
 
 import pytest
 
-from index.terms import terms
-from qa.errors import BadRequest
+from textkit.terms import terms
+from core.errors import BadRequest
 from qa.retrieval import Retriever
 
 
@@ -34,7 +34,7 @@ def test_hybrid_results_carry_every_score_and_are_ordered_by_fused_score(retriev
     results = retriever.search("quota applications for importers", k=5)
     assert len(results) == 5
     for p in results:
-        assert set(p.scores) <= {"dense", "bm25", "rrf"} and "rrf" in p.scores
+        assert set(p.scores) <= {"dense", "sentences", "bm25", "rrf"} and "rrf" in p.scores
         assert p.score == p.scores["rrf"]
         assert p.title and p.doc_id and p.text
     assert any(set(p.scores) == {"dense", "bm25", "rrf"} for p in results)

@@ -12,7 +12,8 @@ import re
 from functools import lru_cache
 from importlib.resources import files
 
-from index.terms import _CJK_RUN, ZH_STOP, _jieba
+from textkit.language import CJK_RUN
+from textkit.terms import ZH_STOP, jieba_segmenter
 
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]|\|[^\s/]*")
 # Senses that carry no meaning for retrieval (measure words, cross-references, variants).
@@ -51,7 +52,7 @@ def _senses(raw: list[str]) -> list[str]:
         if _SKIP_SENSE.match(sense.strip()):
             continue
         sense = _PAREN.sub("", sense).replace("to ", "", 1).strip(" ;,.")
-        if sense and not _CJK_RUN.search(sense) and sense not in senses:
+        if sense and not CJK_RUN.search(sense) and sense not in senses:
             senses.append(sense)
         if len(senses) == MAX_SENSES:
             break
@@ -61,7 +62,7 @@ def _senses(raw: list[str]) -> list[str]:
 def gloss(text: str) -> str:
     """English gloss of the Chinese runs in ``text``; other text is kept as it is."""
     table = dictionary()
-    jieba = _jieba()
+    jieba = jieba_segmenter()
 
     def render(run: str) -> str:
         out = []
@@ -74,4 +75,4 @@ def gloss(text: str) -> str:
                 out.extend(table[ch] for ch in word if ch in table)
         return " | ".join(out)
 
-    return _CJK_RUN.sub(lambda m: " " + render(m.group(0)) + " ", text).strip()
+    return CJK_RUN.sub(lambda m: " " + render(m.group(0)) + " ", text).strip()

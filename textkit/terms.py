@@ -11,9 +11,9 @@ import logging
 import re
 from functools import lru_cache
 
+from textkit.language import CJK_RUN, has_cjk
+
 _WORD = re.compile(r"[a-z0-9]+(?:[.\-'][a-z0-9]+)*")
-_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 EN_STOP = frozenset(
     """a an the and or but if of to in on at by for with from as is are was were be been being
@@ -27,10 +27,6 @@ EN_STOP = frozenset(
 ZH_STOP = frozenset("的 了 和 与 及 是 在 有 对 为 等 将 把 被 就 也 都 而 或 之 其 于 以 并 这 那 哪 什么 怎么 怎样 如何 哪些 吗 呢 啊 吧 个 中 上 下 来 去 要 会 能 可以 应该 一个 没有 还 又 从 向 到 由 让 使".split())
 
 
-def has_cjk(text: str) -> bool:
-    return bool(_CJK.search(text))
-
-
 def fold(word: str) -> str:
     """A tiny stemmer: enough to match 'exports'/'export', 'zones'/'zone', 'signed'/'sign'."""
     for suffix, keep in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
@@ -40,7 +36,7 @@ def fold(word: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _jieba():
+def jieba_segmenter():
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -51,8 +47,8 @@ def _jieba():
 def chinese_words(text: str) -> list[str]:
     """jieba words of the CJK runs in ``text`` (search mode, so compounds also yield parts)."""
     words = []
-    for run in _CJK_RUN.findall(text):
-        words.extend(w for w in _jieba().lcut_for_search(run) if w not in ZH_STOP)
+    for run in CJK_RUN.findall(text):
+        words.extend(w for w in jieba_segmenter().lcut_for_search(run) if w not in ZH_STOP)
     return words
 
 

@@ -1,0 +1,20 @@
+"""Which language a text is in. The product serves English and Chinese; a text with any
+Han character counts as Chinese (a Chinese question often quotes an English name)."""
+
+from __future__ import annotations
+
+import re
+
+CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+# A text ending in a CJK character or full-width punctuation joins the next without a space.
+CJK_END = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]\s*$")
+
+
+def has_cjk(text: str) -> bool:
+    return bool(CJK_CHAR.search(text))
+
+
+def language_of(text: str) -> str:
+    """``zh`` or ``en``."""
+    return "zh" if has_cjk(text) else "en"

@@ -1,0 +1,47 @@
+"""Sentence units: heading lines and sentences of a text, as character offsets.
+
+Chunking packs them, extractive answers quote them, verification checks answers one unit
+at a time: all three must agree on where a sentence ends, so the rule lives here once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A sentence ends at . ! ? (followed by space) or at a Chinese stop, which needs no space.
+SENTENCE_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s)|[。！？；]+[\u201d\u2019」』）]*")
+HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+
+
+@dataclass
+class Unit:
+    start: int
+    end: int
+    heading_level: int = 0  # > 0 for a heading line
+    tokens: int = 0
+
+
+def split_units(text: str) -> list[Unit]:
+    """Heading lines and sentences, as (start, end) offsets with surrounding space trimmed."""
+    units: list[Unit] = []
+    for line in re.finditer(r"[^\n]+", text):
+        body = line.group(0)
+        heading = HEADING.match(body)
+        if heading:
+            units.append(Unit(line.start(), line.end(), heading_level=len(heading.group(1))))
+            continue
+        cursor = 0
+        for end in [m.end() for m in SENTENCE_END.finditer(body)] + [len(body)]:
+            piece = body[cursor:end]
+            if piece.strip():
+                lead = len(piece) - len(piece.lstrip())
+                trail = len(piece) - len(piece.rstrip())
+                units.append(Unit(line.start() + cursor + lead, line.start() + end - trail))
+            cursor = end
+    return units
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, headings left out."""
+    return [(u.start, u.end) for u in split_units(text) if not u.heading_level]
