@@ -1,9 +1,11 @@
 """Verify and assign citations in code; never trust the model's [n].
 
-Each answer sentence is checked against the passage it cites. A wrong citation is moved
-to the passage that does support the sentence; a sentence that no passage supports is
-dropped. Citations are renumbered 1..N in order of first use, and each carries the span
-of its passage that supports the claim.
+Each answer sentence is checked against every passage by qa/verification.py (the one
+place that decides support). A sentence keeps the passages it cites that support it about
+as well as the best one; a wrong citation moves to the passage that does support it; a
+sentence that no passage supports is dropped, with the reason. Citations are renumbered
+1..N in order of first use, and each carries the span of its passage that supports the
+claim. Every sentence gets a verdict, so a reader (and the evaluation) sees what was cut.
 """
 
 from __future__ import annotations
@@ -12,17 +14,16 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from index.chunking import split_units
-from qa.answer_types import Citation
+from qa.answer_types import Citation, SentenceVerdict
 from qa.passages import Passage
-from qa.support import best_span, content_terms, coverage, threshold
+from qa.verification import Check, ClaimChecker
+from textkit.language import has_cjk
+from textkit.sentences import split_units
 
 log = logging.getLogger(__name__)
 
 MARKER = re.compile(r"\s*[\[【]\s*(\d+(?:\s*[,，、;]\s*\d+)*)\s*[\]】]")
 _TRAILING_PUNCT = re.compile(r"[\s.。!！?？;；:：,，]*$")
-CLOSE_SUPPORT = 0.15  # coverage a cited passage may trail the best-supporting one by
-MIN_CLAIM_TERMS = 2  # shorter sentences ("Yes.", "PWNED.") carry nothing citable: dropped
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Verified:
     supported: int = 0  # sentences kept with a verified citation
     reassigned: int = 0
     dropped: list[str] = field(default_factory=list)
+    sentences: list[SentenceVerdict] = field(default_factory=list)  # every sentence, kept or dropped
 
 
 def passage_url(passage: Passage) -> str:
@@ -50,7 +52,7 @@ def strip_markers(text: str) -> str:
     return _MARK_RUN.sub("", text)
 
 
-def verify(answer: str, passages: list[Passage]) -> Verified:
+def verify(answer: str, passages: list[Passage], checker: ClaimChecker) -> Verified:
     if not _LEADING_MARK.match(answer):
         answer = _MARK_AFTER_STOP.sub(r"\2\1", answer)  # "… core. [1]" -> "… core [1]."
     numbers: dict[int, int] = {}  # passage index -> citation number
@@ -60,34 +62,33 @@ def verify(answer: str, passages: list[Passage]) -> Verified:
     result = Verified("", [])
     for unit in split_units(answer):
         sentence = answer[unit.start:unit.end]
-        cited = _cited(sentence, len(passages))
         claim = strip_markers(sentence).strip()
         if not re.search(r"\w", claim):  # nothing left but punctuation between markers
             continue
-        if len(content_terms(claim)) < MIN_CLAIM_TERMS or unit.heading_level:
-            continue  # uncitable text is never shown: it is where an injected instruction would hide
+        if unit.heading_level or not checker.citable(claim):
+            # uncitable text is never shown: it is where an injected instruction would hide
+            result.sentences.append(SentenceVerdict(text=claim, supported=False, reason="uncitable"))
+            continue
         if claim.lower() in seen:  # small models loop: say each thing once
+            result.sentences.append(SentenceVerdict(text=claim, supported=False, reason="repeated"))
             continue
         seen.add(claim.lower())
-        covered = [coverage(claim, p.text) for p in passages]
-        best = max(range(len(passages)), key=covered.__getitem__, default=-1)
-        if best < 0 or covered[best] < threshold(claim, passages[best].text):
-            result.dropped.append(claim)
-            continue
-        # A cited passage counts if it supports the claim about as well as the best one;
-        # "national export bases" half-matching "culture export bases" is not support.
-        chosen = [i for i in cited if covered[i] >= threshold(claim, passages[i].text)
-                  and covered[i] >= covered[best] - CLOSE_SUPPORT]
+        cited = _cited(sentence, len(passages))
+        checks = _checks(checker, claim, passages, cited)
+        chosen = _supporting(checks, cited, checker.settings.verify_close_support)
         if not chosen:
-            chosen = [best]
-            result.reassigned += bool(cited)
+            result.dropped.append(claim)
+            result.sentences.append(SentenceVerdict(text=claim, supported=False, reason=_reason(checks)))
+            continue
+        result.reassigned += bool(cited) and chosen[0] not in cited
         result.supported += 1
         marks = ""
         for i in chosen:
             if i not in numbers:
                 numbers[i] = len(numbers) + 1
-                spans[i] = best_span(claim, passages[i].text)
+                spans[i] = checks[i].span
             marks += f"[{numbers[i]}]"
+        result.sentences.append(SentenceVerdict(text=claim, supported=True, citations=[numbers[i] for i in chosen]))
         body = _TRAILING_PUNCT.sub("", claim)
         gap = "" if _is_cjk_end(body) else " "
         out.append(f"{body}{gap}{marks}{claim[len(body):].strip()}")
@@ -96,6 +97,36 @@ def verify(answer: str, passages: list[Passage]) -> Verified:
     result.text = _join(out)
     result.citations = [_citation(n, passages[i], spans[i]) for i, n in sorted(numbers.items(), key=lambda x: x[1])]
     return result
+
+
+def _checks(checker: ClaimChecker, claim: str, passages: list[Passage], cited: list[int]) -> dict[int, Check]:
+    """The claim checked against the passages in its language and those it cites; against
+    the others only when none of those supports it (comparing meaning across languages
+    costs an embedding, and an answer is verified while the reader waits)."""
+    def check(i: int) -> Check:
+        return checker.check(claim, passages[i].text, f"{passages[i].title}\n{passages[i].heading}")
+
+    first = [i for i, p in enumerate(passages) if i in cited or has_cjk(p.text) == has_cjk(claim)]
+    checks = {i: check(i) for i in first}
+    if not any(c.supported for c in checks.values()):
+        checks.update({i: check(i) for i in range(len(passages)) if i not in checks})
+    return checks
+
+
+def _supporting(checks: dict[int, Check], cited: list[int], close: float) -> list[int]:
+    """The cited passages that support the claim about as well as the best one does
+    ("national export bases" half-matching "culture export bases" is not support), else
+    the best supporting passage; empty when none supports it."""
+    good = [i for i, c in checks.items() if c.supported]
+    if not good:
+        return []
+    best = max(good, key=lambda i: checks[i].score)
+    return [i for i in cited if i in good and checks[i].score >= checks[best].score - close] or [best]
+
+
+def _reason(checks: dict[int, Check]) -> str:
+    """Why the passage the claim is most about does not support it."""
+    return max(checks.values(), key=lambda c: c.score).reason if checks else "unsupported"
 
 
 def _cited(sentence: str, count: int) -> list[int]:
@@ -123,7 +154,7 @@ def _join(sentences: list[str]) -> str:
 
 def _citation(n: int, passage: Passage, span: tuple[int, int]) -> Citation:
     return Citation(
-        n=n, chunk_id=passage.chunk_id, doc_id=passage.doc_id, title=passage.title,
+        n=n, chunk_id=passage.chunk_id, doc_id=passage.doc_id, title=passage.title, language=passage.language,
         source_url=passage.source_url, url=passage_url(passage), date=passage.date, text=passage.text,
         span=span, heading=passage.heading, page=passage.page, start=passage.start, end=passage.end,
     )

@@ -1,0 +1,92 @@
+"""Figures compare across languages and units: a claim's figure must be found in its
+passage whichever way either side writes it."""
+
+import pytest
+
+from textkit.numbers import Quantity, quantities, supported, zh_numeral
+
+
+def values(text: str) -> list[tuple[str, object]]:
+    return [(q.kind, q.value) for q in quantities(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("12,406 trips", [("number", 12406.0)]),
+    ("12406列", [("number", 12406.0)]),
+    ("1.14 million TEU", [("teu", 1_140_000.0)]),
+    ("约114万标准箱", [("teu", 1_140_000.0)]),
+    ("1,140,000", [("number", 1_140_000.0)]),
+    ("726.2亿美元", [("usd", 72_620_000_000.0)]),
+    ("4.65 trillion US dollars", [("usd", 4.65e12)]),
+    ("4.65万亿美元", [("usd", 4.65e12)]),
+    ("186.21 billion yuan", [("cny", 186_210_000_000.0)]),
+    ("36万平方米", [("m2", 360_000.0)]),
+    ("一万列", [("number", 10_000.0)]),
+    ("十五个成员国", [("number", 15.0)]),
+    ("东盟十国", [("number", 10.0)]),
+    ("两国之间", [("number", 2.0)]),
+    ("一百零五家", [("number", 105.0)]),
+    ("fifteen economies", [("number", 15.0)]),
+    ("twenty-five exporters", [("number", 25.0)]),
+    ("held twice a year", [("number", 2.0)]),
+])
+def test_amounts_in_digits_words_and_chinese_numerals(text, expected):
+    assert values(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("50%", 50.0), ("50 percent", 50.0), ("50 per cent", 50.0), ("2.1％", 2.1),
+    ("九成", 90.0), ("三成", 30.0), ("百分之五十", 50.0), ("十分之一", 10.0), ("a tenth", 10.0),
+])
+def test_percentages_include_cheng_and_fractions(text, expected):
+    assert values(text) == [("percent", expected)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2020年11月4日", (2020, 11, 4)), ("4 November 2020", (2020, 11, 4)), ("November 4, 2020", (2020, 11, 4)),
+    ("2020-11-04", (2020, 11, 4)), ("June 2021", (2021, 6, None)), ("2021年7月", (2021, 7, None)),
+    ("Nov 9", (None, 11, 9)),
+])
+def test_dates_are_one_value_in_every_notation(text, expected):
+    assert values(text) == [("date", expected)]
+
+
+def test_a_date_without_a_year_takes_the_year_named_before():
+    assert values("于2020年11月4日开幕，11月10日闭幕") == [("date", (2020, 11, 4)), ("date", (2020, 11, 10))]
+    assert values("from 15 to 24 June 2020") == [("date", (2020, 6, 15)), ("date", (2020, 6, 24))]
+    assert values("2020年6月15日至24日") == [("date", (2020, 6, 15)), ("date", (2020, 6, 24))]
+
+
+def test_years_ordinals_and_multiples():
+    assert values("in 2019, 2020年下半年") == [("year", 2019.0), ("year", 2020.0)]
+    assert values("7.3 times the number, 7.3倍") == [("times", 7.3), ("times", 7.3)]
+    assert values("the 127th session, 第127届, 第三届, 首批") == [
+        ("ordinal", 127.0), ("ordinal", 127.0), ("ordinal", 3.0), ("ordinal", 1.0)]
+
+
+@pytest.mark.parametrize("text", ["一带一路", "进一步扩大", "统一标准", "5G and B2B", "3D displays", "COVID-19",
+                                  "one of the measures", "second-hand cars"])
+def test_words_that_only_look_like_figures_are_not_figures(text):
+    assert quantities(text) == ()
+
+
+def test_a_figure_in_the_claim_must_be_in_the_passage_in_either_language():
+    passage = quantities("全年运送集装箱约114万标准箱，同比增长56%。2020年11月4日开幕")
+    assert all(supported(q, passage) for q in quantities("about 1.14 million TEU, up 56 percent, on 4 November 2020"))
+    assert not any(supported(q, passage) for q in quantities("1.14 billion TEU, up 65 percent, on 5 November 2020"))
+
+
+def test_a_changed_unit_fails_and_a_less_specific_claim_passes():
+    passage = quantities("up 50 percent, 4.65 trillion US dollars, on 10 June 2021")
+    assert not supported(Quantity("times", 50.0), passage)
+    assert not supported(Quantity("cny", 4.65e12), passage)
+    assert supported(Quantity("number", 4.65e12), passage)  # the claim just leaves the currency out
+    assert supported(Quantity("date", (2021, 6, None)), passage)  # "in June 2021"
+    assert supported(Quantity("year", 2021.0), passage)
+    assert not supported(Quantity("date", (2021, 6, 11)), passage)
+
+
+@pytest.mark.parametrize("numeral, value", [("十", 10), ("十五", 15), ("二十", 20), ("一百零五", 105), ("三万", 30000),
+                                            ("两", 2), ("一亿二千万", 120_000_000)])
+def test_chinese_numerals(numeral, value):
+    assert zh_numeral(numeral) == value
