@@ -12,8 +12,12 @@ import logging
 import sys
 from pathlib import Path
 
-from qa.errors import QAError
-from qa.settings import load_settings
+from core.errors import BadRequest, QAError
+from core.settings import load_settings
+from qa.llm import BACKENDS
+from qa.retrieval import RETRIEVERS
+
+SEARCH_MODES = ["hybrid", *RETRIEVERS]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,20 +37,21 @@ def _parser() -> argparse.ArgumentParser:
     search = sub.add_parser("search", help="retrieve passages")
     search.add_argument("query")
     search.add_argument("-k", type=int, default=5)
-    search.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid")
+    search.add_argument("--mode", choices=SEARCH_MODES, default="hybrid")
     search.add_argument("--json", action="store_true")
 
     ask = sub.add_parser("ask", help="answer a question with citations")
     ask.add_argument("question")
     ask.add_argument("-k", type=int)
-    ask.add_argument("--llm", choices=["extractive", "local", "openai"])
+    ask.add_argument("--llm", choices=list(BACKENDS))
     ask.add_argument("--json", action="store_true")
 
-    evaluate = sub.add_parser("eval", help="score retrieval or answers on a JSONL question set")
-    evaluate.add_argument("what", choices=["retrieval", "answers"])
-    evaluate.add_argument("file", type=Path)
-    evaluate.add_argument("--llm", choices=["extractive", "local", "openai"])
-    evaluate.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid")
+    evaluate = sub.add_parser("eval", help="score retrieval, answers or citation verification")
+    evaluate.add_argument("what", choices=["retrieval", "answers", "verification"])
+    evaluate.add_argument("files", type=Path, nargs="*",
+                          help="JSONL question sets (retrieval, answers), each reported on its own")
+    evaluate.add_argument("--llm", choices=list(BACKENDS))
+    evaluate.add_argument("--mode", choices=SEARCH_MODES, default="hybrid")
     evaluate.add_argument("--json", action="store_true")
 
     serve = sub.add_parser("serve", help="run the HTTP service")
@@ -114,23 +119,35 @@ def _search(args, settings) -> int:
 def _ask(args, settings) -> int:
     answer = _service(settings).ask(args.question, k=args.k, llm=args.llm)
     sources = "\n".join(f"[{c.n}] {c.title} — {c.url}" for c in answer.citations)
-    _print(answer.to_dict(), args.json, answer.answer + ("\n\n" + sources if sources else ""))
+    notes = [answer.evidence.label if answer.evidence and answer.llm == "extractive" else "",
+             answer.fallback_reason, "" if answer.answerable else (answer.answerability.reason if answer.answerability else "")]
+    text = "\n\n".join(part for part in (answer.answer, sources, "\n".join(n for n in notes if n)) if part)
+    _print(answer.to_dict(), args.json, text)
     return 0
 
 
 def _eval(args, settings) -> int:
-    from qa.evaluation import evaluate_answers, evaluate_retrieval, format_table, load_questions
-
-    items = load_questions(args.file)
     service = _service(settings)
-    if args.what == "retrieval":
-        result = evaluate_retrieval(items, lambda q, k: service.search(q, k, args.mode))
-        extra = f"search p50: {result['latency_ms_p50']} ms"
-    else:
+    if args.what == "verification":
+        from qa.adversarial import format_table, run
+
+        result = run(settings, service.semantics)
+        _print(result, args.json, format_table(result))
+        return 0
+    from qa.evaluation import evaluate_answers, evaluate_retrieval, load_questions, split_report
+
+    if not args.files:
+        raise BadRequest("give one or more JSONL question files")
+    results = {}
+    if args.what == "answers":
         service.warm(args.llm, background=False)  # answer latency as a running service has it
-        result = evaluate_answers(items, lambda q: service.ask(q, llm=args.llm))
-        extra = f"p95: {result['latency_ms_p95']} ms, fallbacks: {result['fallbacks']}"
-    _print(result, args.json, format_table(result) + "\n" + extra)
+    for path in args.files:
+        items = load_questions(path)
+        if args.what == "retrieval":
+            results[path.stem] = evaluate_retrieval(items, lambda q, k: service.search(q, k, args.mode))
+        else:
+            results[path.stem] = evaluate_answers(items, lambda q: service.ask(q, llm=args.llm))
+    _print(results, args.json, split_report(results))
     return 0
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from qa.answer_types import Citation
+
 
 @dataclass
 class Passage:
@@ -27,3 +29,16 @@ class Passage:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @property
+    def url(self) -> str:
+        """Where a reader can read the passage: the publisher's URL, else our own reader."""
+        return self.source_url or f"/documents/{self.doc_id}#{self.start}-{self.end}"
+
+    def cite(self, n: int, span: tuple[int, int]) -> Citation:
+        """This passage as citation number ``n``, ``span`` being the supporting sentence."""
+        return Citation(
+            n=n, chunk_id=self.chunk_id, doc_id=self.doc_id, title=self.title, source_url=self.source_url,
+            url=self.url, date=self.date, language=self.language, text=self.text, span=span,
+            heading=self.heading, page=self.page, start=self.start, end=self.end,
+        )

@@ -1,26 +1,31 @@
-"""Hybrid retrieval: dense (vector index) + BM25, fused by reciprocal rank fusion.
+"""Hybrid retrieval: ranked lists from the dense chunk index, the sentence index (a chunk
+ranks by its best sentence) and BM25, fused by reciprocal rank fusion.
 
-Cross-lingual by construction: a Chinese query is also searched through its English
-gloss (CC-CEDICT), and Chinese chunks were indexed with their gloss, so Chinese questions
-reach English passages and English questions reach Chinese ones. Extra queries (e.g. an
-LLM translation) join the fusion as further ranked lists.
+Cross-lingual by construction: with the multilingual embedder, questions and passages of
+both languages share one space once each language's mean is removed (``Centring``), so a
+Chinese question reaches English passages by meaning. Policy paragraphs pack several
+directives; one sentence answers a question, so the sentence list finds it where a
+whole-chunk vector blurs it (measured: dev hit@1 0.57 -> 0.71, held-out 0.54 -> 0.65).
+BM25 (jieba words plus the CC-CEDICT gloss of Chinese chunks) adds exact names and
+numbers. Which lists take part is a setting.
 """
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass
 
 import numpy as np
 
+from core.errors import BadRequest
 from index.embedding import Embedder
-from index.gloss import gloss
 from index.store import ChunkRow, IndexReader
-from index.terms import has_cjk, terms
-from qa.errors import BadRequest
 from qa.passages import Passage
+from textkit.gloss import gloss
+from textkit.language import has_cjk, language_of
+from textkit.terms import terms
 
-
-CJK_DENSE_WEIGHT = 0.5
+RETRIEVERS = ("dense", "sentences", "bm25")
 
 
 @dataclass
@@ -33,48 +38,65 @@ class Ranked:
 
 
 class Retriever:
-    def __init__(self, reader: IndexReader, embedder: Embedder, *, candidates: int = 30, rrf_k: int = 60):
+    def __init__(self, reader: IndexReader, embedder: Embedder, *, candidates: int = 30, rrf_k: int = 60,
+                 lists: tuple[str, ...] = RETRIEVERS, bm25_weight: float = 1.0):
         self.reader = reader
         self.embedder = embedder
         self.candidates = candidates
         self.rrf_k = rrf_k
+        self.lists = lists
+        self.bm25_weight = bm25_weight
         self._docs: dict[str, dict] = {}
 
     def search(self, query: str, k: int = 5, *, mode: str = "hybrid") -> list[Passage]:
-        """Top ``k`` passages; ``mode`` is hybrid, dense or bm25 (the last two for evaluation)."""
+        """Top ``k`` passages; ``mode`` is hybrid or one retriever's name (for evaluation)."""
         if not query.strip():
             raise BadRequest("the query is empty")
-        queries = [query]
-        if has_cjk(query):
-            queries.append(gloss(query))
-        lists: list[Ranked] = []
-        if mode in ("hybrid", "dense"):
-            # The model is English-only: a Chinese query is embedded through its gloss, a
-            # noisy word-by-word rendering, so its dense list counts for less in the fusion.
-            weight = CJK_DENSE_WEIGHT if has_cjk(query) else 1.0
-            lists.extend(self._dense(q, weight) for q in [q for q in queries if not has_cjk(q)] or queries)
-        if mode in ("hybrid", "bm25"):
-            lists.append(self._bm25(" ".join(queries)))
+        names = self.lists if mode == "hybrid" else (mode,)
+        if mode != "hybrid" and mode not in RETRIEVERS:
+            raise BadRequest(f"unknown search mode {mode!r}")
+        vector = self.query_vector(query) if {"dense", "sentences"} & set(names) else None
+        lists = [self._bm25(query) if name == "bm25" else getattr(self, f"_{name}")(vector) for name in names]
         return self._fuse(lists, k)
 
-    def _dense(self, query: str, weight: float = 1.0) -> Ranked:
-        vector = self.embedder.encode([query], progress=False)
+    @property
+    def vocabulary(self) -> Container[str]:
+        """Every term the collection uses (BM25's vocabulary: words, and Chinese chunks' glosses)."""
+        return self.reader.bm25.vocab_dict if self.reader.bm25 is not None else frozenset()
+
+    def query_vector(self, query: str) -> np.ndarray:
+        """The question as the dense index sees it (centred by its language)."""
+        vector = self.embedder.encode_queries([query])
+        return self.reader.centring.apply(vector, [language_of(query)])
+
+    def _dense(self, vector: np.ndarray) -> Ranked:
         scores, ids = self.reader.vectors.search(vector, self.candidates)
         hits = {int(i): (rank, float(s)) for rank, (s, i) in enumerate(zip(scores[0], ids[0])) if i >= 0}
-        return Ranked("dense", hits, weight)
+        return Ranked("dense", hits)
+
+    def _sentences(self, vector: np.ndarray) -> Ranked:
+        """Chunks in the order of their best sentence."""
+        scores, ids = self.reader.sentences.search(vector, self.candidates * 4)
+        hits: dict[int, tuple[int, float]] = {}
+        for score, sentence in zip(scores[0], ids[0]):
+            chunk = int(self.reader.sentence_owners[sentence]) if sentence >= 0 else -1
+            if chunk >= 0 and chunk not in hits:
+                hits[chunk] = (len(hits), float(score))
+        return Ranked("sentences", hits)
 
     def _bm25(self, query: str) -> Ranked:
         bm25 = self.reader.bm25
         if bm25 is None:
             return Ranked("bm25", {})
         vocab = bm25.vocab_dict
-        tokens = [t for t in dict.fromkeys(terms(query)) if t in vocab]
+        words = terms(f"{query} {gloss(query)}" if has_cjk(query) else query)
+        tokens = [t for t in dict.fromkeys(words) if t in vocab]
         if not tokens:
             return Ranked("bm25", {})
         scores = bm25.get_scores(tokens)
         top = np.argsort(-scores)[: self.candidates]
         hits = {int(i): (rank, float(scores[i])) for rank, i in enumerate(top) if scores[i] > 0}
-        return Ranked("bm25", hits)
+        return Ranked("bm25", hits, self.bm25_weight)
 
     def _fuse(self, lists: list[Ranked], k: int) -> list[Passage]:
         fused: dict[int, float] = {}
@@ -84,7 +106,7 @@ class Retriever:
                 fused[chunk] = fused.get(chunk, 0.0) + ranked.weight / (self.rrf_k + rank + 1)
                 best = detail.setdefault(chunk, {})
                 best[ranked.name] = max(best.get(ranked.name, float("-inf")), score)
-        order = sorted(fused, key=fused.get, reverse=True)
+        order = sorted(fused, key=lambda c: fused[c], reverse=True)
         rows = self.reader.chunks(order[: k * 3])
         passages: list[Passage] = []
         for chunk in order:

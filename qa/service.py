@@ -13,16 +13,20 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from core.errors import NotFound, QAError
+from core.settings import Settings
 from index.build import BuildReport, build_index
 from index.embedding import Embedder, shared_embedder
 from index.store import IndexReader, current_version
-from qa import answering
+from qa import pipeline
 from qa.answer_types import Answer
-from qa.errors import NotFound, QAError
+from qa.events import Event, Final
 from qa.llm import LLM, create_llm, resolve_name
 from qa.passages import Passage
+from qa.ranking import SentenceRanker
 from qa.retrieval import Retriever
-from qa.settings import Settings
+from qa.semantics import Semantics
+from qa.verification import ClaimChecker
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +40,9 @@ class Service:
         self._swap = threading.Lock()
         self._llms: dict[str, LLM] = {}
         self._llm_lock = threading.Lock()
+        self.semantics = Semantics(self.embedder, lambda: self.retriever().reader.centring)
+        self.ranker = SentenceRanker(self.semantics)
+        self.checker = ClaimChecker(settings, self.semantics)
 
     # --- index ---
     def retriever(self) -> Retriever:
@@ -53,7 +60,8 @@ class Service:
             if self._retriever is None or version != self._version:
                 reader = IndexReader.open(self.settings.index_dir, self.settings.embedding_model)
                 self._retriever = Retriever(reader, self.embedder, candidates=self.settings.candidates,
-                                            rrf_k=self.settings.rrf_k)
+                                            rrf_k=self.settings.rrf_k, lists=tuple(self.settings.retrievers),
+                                            bm25_weight=self.settings.bm25_weight)
                 self._version = reader.version
                 log.info("index loaded: version=%s chunks=%d", reader.version.name, reader.chunk_count())
         finally:
@@ -94,9 +102,7 @@ class Service:
             log.error("index not ready: %s", exc)
             retriever = None
         try:
-            backend = self.llm(llm)
-            if hasattr(backend, "warm"):
-                backend.warm()
+            self.llm(llm).warm()
         except QAError as exc:
             log.error("LLM %s not ready, answers fall back to extractive: %s", llm or self.settings.llm, exc)
         if retriever is None or not self.settings.preload_sentences:
@@ -112,7 +118,7 @@ class Service:
         texts = (row.text for first in range(0, count, batch)
                  for row in reader.chunks(list(range(first, min(first + batch, count)))).values())
         try:
-            n = self.llm("extractive").preload(texts, self.settings.preload_sentences)
+            n = self.semantics.preload(texts, self.settings.preload_sentences)
         except Exception:  # a cache warm-up: a failure costs speed, never an answer
             log.exception("sentence preload stopped")
             return
@@ -128,13 +134,19 @@ class Service:
 
     def ask(self, question: str, history: list[dict] | None = None, k: int | None = None,
             llm: str | None = None) -> Answer:
-        answer = None
-        for kind, value in self.ask_stream(question, history, k, llm):
-            if kind == "answer":
-                answer = value
-        return answer
+        for event in self.ask_stream(question, history, k, llm):
+            if isinstance(event, Final):
+                return event.answer
+        raise RuntimeError("the answer pipeline ended without an answer")
 
     def ask_stream(self, question: str, history: list[dict] | None = None, k: int | None = None,
-                   llm: str | None = None) -> Iterator[tuple[str, object]]:
-        """Events: ("meta", {...}), ("token", str)..., then ("answer", Answer)."""
-        yield from answering.answer_stream(self, question, history or [], k or self.settings.top_k, llm)
+                   llm: str | None = None) -> Iterator[Event]:
+        """Events (qa.events): Meta, EvidenceFound, Token*, then Final."""
+        yield from pipeline.run(self, question, history or [], k or self.settings.top_k, llm)
+
+    def close(self) -> None:
+        """Release what the backends hold (HTTP connections, model memory)."""
+        with self._llm_lock:
+            for backend in self._llms.values():
+                backend.close()
+            self._llms.clear()

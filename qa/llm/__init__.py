@@ -1,9 +1,9 @@
 """LLM backends behind one small interface, chosen by name from a registry.
 
-A backend turns a :class:`Prompt` into a stream of text pieces. Generative backends read
-``prompt.messages``; the extractive one reads ``prompt.question``/``prompt.passages``
-directly, which is why the prompt carries both. Adding a backend = one module + one
-registry line; heavy dependencies are imported inside the backend's module only.
+A backend turns a :class:`Prompt` into a stream of text pieces. The registry
+``BACKENDS`` is the only list of backend names: settings, the API and the CLI derive
+their choices from it. Adding a backend = one module + one registry line; heavy
+dependencies are imported inside the backend's module only.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from qa.passages import Passage
-from qa.settings import Settings
+from core.settings import Settings
 
 Message = dict[str, str]  # {"role": "system"|"user"|"assistant", "content": "..."}
 Task = Literal["answer", "condense"]
@@ -25,23 +24,34 @@ class Prompt:
     task: Task
     messages: list[Message]
     question: str
-    passages: list[Passage] = field(default_factory=list)
     lang: str = "en"
+    evidence: str = ""  # the quoted evidence with [n] markers (what a non-generative backend returns)
     history: list[Message] = field(default_factory=list)
 
 
 class LLM(Protocol):
     name: str
+    #: False for a backend that only hands back the quoted evidence: the pipeline then
+    #: never waits on it, and never calls its answer "generated".
+    generative: bool
 
     def stream(self, prompt: Prompt, *, max_tokens: int) -> Iterator[str]:
-        """Yield text pieces; raise qa.errors.LLMUnavailable/LLMTimeout on failure."""
+        """Yield text pieces; raise core.errors.LLMUnavailable/LLMTimeout on failure."""
         ...
+
+    def warm(self) -> None:
+        """Load what the first question would otherwise wait for (called at start-up)."""
+        return None
+
+    def close(self) -> None:
+        """Release connections or memory (called at shutdown)."""
+        return None
 
 
 def _extractive(settings: Settings) -> LLM:
     from qa.llm.extractive import ExtractiveLLM
 
-    return ExtractiveLLM(settings)
+    return ExtractiveLLM()
 
 
 def _local(settings: Settings) -> LLM:

@@ -20,23 +20,25 @@ def test_ask_returns_the_documented_answer_json(live_url):
                           timeout=60)
     assert response.status_code == 200
     body = response.json()
-    assert set(body) >= {"answer", "answerable", "question", "standalone_question", "citations", "llm", "timings_ms"}
+    assert set(body) >= {"answer", "answerable", "question", "standalone_question", "citations", "llm", "timings_ms",
+                         "evidence", "answerability", "sentences", "fallback_reason", "language"}
     assert body["answerable"] and body["llm"] == "extractive"
+    assert body["evidence"]["text"] and body["answerability"]["answerable"]
     citation = body["citations"][0]
     assert set(citation) >= {"n", "chunk_id", "doc_id", "title", "source_url", "text", "span"}
     start, end = citation["span"]
     assert citation["text"][start:end]
 
 
-def test_chat_streams_meta_tokens_answer_then_done(live_url):
+def test_chat_streams_meta_evidence_answer_then_done(live_url):
     with httpx.stream("POST", f"{live_url}/api/chat", json={"question": "RCEP有哪些成员国？"}, timeout=60) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
         events = read_events(response)
     kinds = [kind for kind, _ in events]
-    assert kinds[0] == "meta" and kinds[-2:] == ["answer", "done"]
-    assert "token" in kinds
-    answer = events[-2][1]
+    assert kinds[:2] == ["meta", "evidence"] and kinds[-2:] == ["answer", "done"]
+    evidence, answer = events[1][1], events[-2][1]
+    assert evidence["citations"] and evidence["answerability"]["answerable"]
     assert answer["answerable"] and answer["citations"]
 
 

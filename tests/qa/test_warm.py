@@ -4,7 +4,7 @@ collection's sentences so a first question about a passage is as fast as a repea
 import logging
 
 from qa.service import Service
-from qa.support import sentence_spans
+from textkit.sentences import sentence_spans
 
 
 def sentences_of(passages) -> set[str]:
@@ -15,19 +15,19 @@ def test_warm_embeds_every_sentence_a_question_will_rank(corpus_settings, embedd
     service = Service(corpus_settings, embedder)
     with caplog.at_level(logging.INFO, logger="qa.service"):
         service.warm(background=False)
-    cache = service.llm("extractive")._vectors
+    cache = service.semantics._vectors
     assert any("preloaded" in r.message and str(len(cache)) in r.message for r in caplog.records)
     for question in ("Which countries signed RCEP?", "海南自由贸易港什么时候开始全岛封关运作？"):
         assert sentences_of(service.search(question)) <= cache.keys()
     before = len(cache)
     assert service.ask("What does the circular say about overseas warehouses?").answerable
-    assert len(cache) == before + 1  # only the question itself was new
+    assert len(cache) == before  # questions are embedded on the query side, sentences were all known
 
 
 def test_preload_is_bounded_and_can_be_turned_off(corpus_settings, embedder):
     limited = Service(corpus_settings.model_copy(update={"preload_sentences": 7}), embedder)
     limited.warm(background=False)
-    assert len(limited.llm("extractive")._vectors) == 7
+    assert len(limited.semantics._vectors) == 7
     off = Service(corpus_settings.model_copy(update={"preload_sentences": 0}), embedder)
     off.warm(background=False)
-    assert len(off.llm("extractive")._vectors) == 0
+    assert len(off.semantics._vectors) == 0

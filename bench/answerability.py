@@ -1,0 +1,94 @@
+"""Calibrate the answerability decision on question sets, and show how it generalises.
+
+    python -m bench.answerability [--fit bench/questions/tune.jsonl] [SETS...]
+
+For every question it computes the decision's signals once (retrieval, sentence ranking),
+fits the logistic weights on the fitting set only (plain gradient descent, L2-penalised),
+then picks the lowest probability threshold that refuses at most 5 % of the fitting set's
+answerable questions. Every set is scored with those, so the held-out numbers show
+whether the fit generalises. Paste the printed weights into Settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+from core.settings import Settings
+from qa import answerability
+from qa.evaluation import load_questions
+from qa.service import Service
+
+MAX_FALSE_REFUSALS = 0.05
+L2 = 0.01
+
+
+def features(service: Service, items: list[dict]) -> list[tuple[dict, answerability.Signals]]:
+    rows = []
+    retriever = service.retriever()
+    for item in items:
+        passages = retriever.search(item["question"], service.settings.top_k)
+        ranked = service.ranker.rank(item["question"], passages)
+        rows.append((item, answerability.signals(item["question"], ranked, passages, retriever.vocabulary)))
+    return rows
+
+
+def fit_weights(rows) -> dict[str, float]:
+    x = np.array([s.vector() for _, s in rows])
+    y = np.array([item["kind"] != "unanswerable" for item, _ in rows], dtype=float)
+    x1 = np.hstack([np.ones((len(x), 1)), x])
+    w = np.zeros(x1.shape[1])
+    for _ in range(20_000):
+        p = 1 / (1 + np.exp(-x1 @ w))
+        w -= 0.5 * (x1.T @ (p - y) / len(y) + L2 * np.r_[0, w[1:]])
+    return {"bias": round(float(w[0]), 3)} | {n: round(float(v), 3) for n, v in zip(answerability.FEATURES, w[1:])}
+
+
+def refused(s: answerability.Signals, weights: dict[str, float], threshold: float) -> bool:
+    return bool(s.missing_years) or answerability.probability(s, weights) < threshold
+
+
+def rates(rows, weights: dict[str, float], threshold: float) -> dict:
+    answerable = [s for item, s in rows if item["kind"] != "unanswerable"]
+    unanswerable = [s for item, s in rows if item["kind"] == "unanswerable"]
+    false = sum(refused(s, weights, threshold) for s in answerable)
+    true = sum(refused(s, weights, threshold) for s in unanswerable)
+    return {"n": len(rows), "false_refusal": round(false / max(len(answerable), 1), 3),
+            "refusal_recall": round(true / max(len(unanswerable), 1), 3)}
+
+
+def fit(rows) -> tuple[dict[str, float], float]:
+    weights = fit_weights(rows)
+    best = 0.0
+    for threshold in [x / 100 for x in range(1, 100)]:
+        if rates(rows, weights, threshold)["false_refusal"] <= MAX_FALSE_REFUSALS:
+            best = threshold
+    return weights, best
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fit", type=Path, default=Path("bench/questions/tune.jsonl"))
+    parser.add_argument("sets", type=Path, nargs="*",
+                        default=[Path("../shared/eval/dev.jsonl"), Path("bench/questions/heldout.jsonl")])
+    parser.add_argument("--show", action="store_true", help="print each question's signals")
+    args = parser.parse_args(argv)
+    service = Service(Settings(llm="extractive"))
+    fitted = features(service, load_questions(args.fit))
+    weights, threshold = fit(fitted)
+    print(f"fitted on {args.fit.name}: answerable_min_score={threshold}\nanswerability_weights={weights}")
+    print(f"{'set':<12}{'n':>5}{'false refusal':>15}{'refusal recall':>16}")
+    for name, rows in [(args.fit.stem, fitted)] + [(p.stem, features(service, load_questions(p))) for p in args.sets]:
+        r = rates(rows, weights, threshold)
+        print(f"{name:<12}{r['n']:>5}{r['false_refusal']:>15}{r['refusal_recall']:>16}")
+        if args.show:
+            for item, s in rows:
+                mark = "R" if refused(s, weights, threshold) else " "
+                print(f"  {mark} {item['kind'][:5]:<6}{answerability.probability(s, weights):6.3f} "
+                      f"{' '.join(f'{v:5.2f}' for v in s.vector())} {item['question'][:60]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""The events an answer streams, in order: ``meta``, ``evidence``, ``token``*, ``answer``.
+
+Every surface consumes the same sequence: the chat stream sends each as a server-sent
+event (``event: <kind>``, ``data: <payload JSON>``), Slack posts the evidence and then
+updates that message with the answer, the CLI and ``/api/ask`` keep the last one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from qa.answer_types import Answer, Evidence
+
+
+@dataclass(frozen=True)
+class Meta:
+    standalone_question: str
+    llm: str
+    language: str
+    kind: Literal["meta"] = "meta"
+
+    def payload(self) -> dict:
+        return {"standalone_question": self.standalone_question, "llm": self.llm, "language": self.language}
+
+
+@dataclass(frozen=True)
+class EvidenceFound:
+    """Verbatim cited quotes (or the refusal), before any model is asked."""
+
+    evidence: Evidence
+    kind: Literal["evidence"] = "evidence"
+
+    def payload(self) -> dict:
+        return self.evidence.model_dump()
+
+
+@dataclass(frozen=True)
+class Token:
+    """A piece of generated text, not yet verified: the final answer may drop it."""
+
+    text: str
+    kind: Literal["token"] = "token"
+
+    def payload(self) -> dict:
+        return {"text": self.text}
+
+
+@dataclass(frozen=True)
+class Final:
+    answer: Answer
+    kind: Literal["answer"] = "answer"
+
+    def payload(self) -> dict:
+        return self.answer.model_dump()
+
+
+Event = Meta | EvidenceFound | Token | Final

@@ -1,0 +1,96 @@
+"""Gather the evidence: the few passage sentences that best answer the question, quoted
+verbatim with their citations. It is what the reader sees first, what an answer falls
+back to, and all that a generative model is shown.
+
+Verbatim quotes need no verification beyond where they come from; their citations are
+numbered 1..N in quoting order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.answer_types import Answerability, Citation, Evidence
+from qa.passages import Passage
+from qa.ranking import RankedSentence
+from textkit.language import CJK_END, has_cjk, language_of
+
+SECOND_QUOTE = 0.85  # another top sentence joins when it scores this close to the best
+CONTINUATION = 0.7  # the next sentence of the same paragraph joins when it scores this close
+_CLOSED = re.compile(r"[.!?。！？；;…]['\"”’）)]*$")
+LABELS = {
+    ("zh", "en"): "以下引自英文资料原文",
+    ("en", "zh"): "Quoted from Chinese sources",
+}
+
+
+@dataclass(frozen=True)
+class Quote:
+    passage: int
+    span: tuple[int, int]
+    text: str
+
+
+def choose_quotes(ranked: list[RankedSentence], passages: list[Passage], limit: int) -> list[Quote]:
+    """The best sentence, a close second, and the sentence that continues either one in its
+    paragraph (policy texts state a point, then its specifics), at most ``limit``."""
+    if not ranked or limit < 1:
+        return []
+    top = ranked[0].score
+    chosen = [r for r in ranked[:2] if r.score >= top * SECOND_QUOTE]
+    by_place = {(r.passage, r.span): r for r in ranked}
+    for r in list(chosen):
+        following = [key for key in by_place if key[0] == r.passage and key[1][0] >= r.span[1]]
+        if not following:
+            continue
+        nxt = by_place[min(following, key=lambda key: key[1])]
+        gap = passages[r.passage].text[r.span[1]:nxt.span[0]]
+        if "\n\n" not in gap and nxt.score >= top * CONTINUATION and nxt not in chosen:
+            chosen.append(nxt)
+    return [Quote(r.passage, r.span, _closed(r.text.strip())) for r in chosen[:limit]]
+
+
+def build_evidence(quotes: list[Quote], passages: list[Passage], decision: Answerability,
+                   question_lang: str) -> Evidence:
+    """The quotes with [n] markers and their citations; empty when not answerable."""
+    if not decision.answerable or not quotes:
+        return Evidence(text="", citations=[], answerability=decision)
+    numbers: dict[int, int] = {}
+    citations: list[Citation] = []
+    parts = []
+    for quote in quotes:
+        if quote.passage not in numbers:
+            numbers[quote.passage] = len(numbers) + 1
+            citations.append(passages[quote.passage].cite(numbers[quote.passage], quote.span))
+        parts.append(_marked(quote.text, numbers[quote.passage]))
+    langs = {language_of(q.text) for q in quotes}
+    quote_lang = langs.pop() if len(langs) == 1 else None
+    label = LABELS.get((question_lang, quote_lang or ""), "")
+    return Evidence(text=join_sentences(parts), citations=citations, answerability=decision,
+                    quote_language=quote_lang, label=label)
+
+
+def _marked(sentence: str, n: int) -> str:
+    """``… core [1].``: the marker goes inside the sentence's closing punctuation."""
+    body = sentence.rstrip("。.!！?？;；…")
+    gap = "" if has_cjk(body[-1:]) else " "
+    return f"{body}{gap}[{n}]{sentence[len(body):]}"
+
+
+def join_sentences(sentences: list[str]) -> str:
+    """Chinese sentences join without a space, English ones with one."""
+    text = ""
+    for sentence in sentences:
+        if text and not (CJK_END.search(text) and has_cjk(sentence[:1])):
+            text += " "
+        text += sentence
+    return text.strip()
+
+
+def _closed(sentence: str) -> str:
+    """A chunk can end mid-sentence (a long Chinese sentence is split to fit the model):
+    close it, or a reader would take it and the next one as a single claim."""
+    if _CLOSED.search(sentence):
+        return sentence
+    return sentence + ("…。" if has_cjk(sentence[-1:]) else "...")

@@ -1,0 +1,245 @@
+"""The answer pipeline as named steps:
+understand (clean, choose the backend, condense) → retrieve → rank sentences → decide
+(answerable?) → gather evidence → generate (only when it adds value) → verify → respond.
+
+Each step is a small function with a typed result; the run streams typed events
+(``qa.events``): the verified evidence comes first, in milliseconds, before any model
+is asked; a generated answer follows only when the policy says it adds something (a
+cross-lingual answer, a follow-up), and only its verified sentences are kept. A model
+that fails, times out or writes nothing verifiable leaves the evidence standing, and
+the answer says which of these happened.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from core.errors import BadRequest, InputTooLarge, LLMTimeout, LLMUnavailable
+from qa import answerability, prompts
+from qa.answer_types import Answer, Evidence
+from qa.citations import verify
+from qa.condense import accept_rewrite, join_with_previous
+from qa.events import Event, EvidenceFound, Final, Meta, Token
+from qa.evidence import Quote, build_evidence, choose_quotes
+from qa.llm import LLM, Prompt
+from qa.passages import Passage
+from qa.ranking import RankedSentence
+from textkit.language import language_of
+
+if TYPE_CHECKING:
+    from core.settings import Settings
+    from qa.service import Service
+
+log = logging.getLogger(__name__)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+CONDENSE_TOKENS = 96
+FAILED = "the model failed, so the answer quotes the documents"
+TIMED_OUT = "the model timed out, so the answer quotes the documents"
+NOT_VERIFIED = "the model's answer did not pass verification, so the answer quotes the documents"
+
+
+@dataclass
+class Turn:
+    """One question as the pipeline understands it."""
+
+    question: str
+    standalone: str
+    lang: str
+    history: list[dict]
+    llm: LLM
+    fallback_reason: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Generated:
+    text: str = ""
+    failure: str = ""
+
+
+def run(service: Service, question: str, history: list[dict], k: int, llm_name: str | None) -> Iterator[Event]:
+    started = time.perf_counter()
+    settings = service.settings
+    turn = understand(service, question, history, llm_name)
+    yield Meta(turn.standalone, turn.llm.name, turn.lang)
+
+    with _timed(turn, "retrieve"):
+        passages = service.retriever().search(turn.standalone, k)
+    with _timed(turn, "evidence"):
+        ranked = service.ranker.rank(turn.standalone, passages)
+        decision = answerability.decide(turn.standalone, ranked, passages, service.retriever().vocabulary, settings)
+        quotes = choose_quotes(ranked, passages, settings.evidence_quotes)
+        evidence = build_evidence(quotes, passages, decision, turn.lang)
+    yield EvidenceFound(evidence)
+
+    if not decision.answerable or not should_generate(settings, turn, evidence):
+        yield Final(respond(turn, evidence, started))
+        return
+    sources, numbered = model_sources(quotes, ranked, passages, settings.context_sentences)
+    prompt = prompts.answer_prompt(turn.standalone, sources, turn.lang, evidence.text)
+    generated = yield from generate(turn, prompt, settings)
+    if generated.failure:
+        turn.fallback_reason = generated.failure
+        yield Final(respond(turn, evidence, started))
+        return
+    with _timed(turn, "verify"):
+        verified = verify(generated.text, numbered, service.checker)
+    if not verified.citations:
+        turn.fallback_reason = NOT_VERIFIED
+    answer = respond(turn, evidence, started)
+    answer.sentences = verified.sentences
+    if verified.citations:
+        answer.answer, answer.citations, answer.llm = verified.text, verified.citations, turn.llm.name
+    yield Final(answer)
+
+
+# --- steps ----------------------------------------------------------------------------------
+
+def understand(service: Service, question: str, history: list[dict], llm_name: str | None) -> Turn:
+    """Clean the input, choose the backend (the extractive one when the chosen one cannot
+    start) and make a follow-up standalone."""
+    settings = service.settings
+    question = clean_question(question, settings.max_question_chars)
+    history = clean_history(history, settings.max_history_turns, settings.max_question_chars)
+    turn = Turn(question, question, language_of(question), history, service.llm("extractive"))
+    try:
+        turn.llm = service.llm(llm_name)
+    except LLMUnavailable as exc:  # e.g. the local model is not installed
+        log.warning("LLM %s cannot start (%s); answering from the quotes", llm_name or settings.llm, exc)
+        turn.fallback_reason = f"the model could not start ({exc.message}), so the answer quotes the documents"
+    if not history:
+        return turn
+    if turn.llm.generative:
+        with _timed(turn, "condense"):
+            try:
+                rewritten = "".join(turn.llm.stream(prompts.condense_prompt(question, history, turn.lang),
+                                                    max_tokens=CONDENSE_TOKENS))
+                turn.standalone = accept_rewrite(rewritten, question, history)
+                return turn
+            except LLMUnavailable as exc:  # the answer call would fail the same way: skip it
+                log.warning("LLM %s failed while condensing (%s)", turn.llm.name, exc)
+                turn.fallback_reason = TIMED_OUT if isinstance(exc, LLMTimeout) else FAILED
+                turn.llm = service.llm("extractive")
+    turn.standalone = join_with_previous(question, history)
+    return turn
+
+
+def should_generate(settings: Settings, turn: Turn, evidence: Evidence) -> bool:
+    """Ask a model only when it adds something the quotes cannot: an answer in the asker's
+    language from sources in the other one, or an answer to a follow-up."""
+    if not turn.llm.generative or settings.generate == "never":
+        return False
+    if settings.generate == "always":
+        return True
+    return evidence.quote_language != turn.lang or bool(turn.history)
+
+
+def model_sources(quotes: list[Quote], ranked: list[RankedSentence], passages: list[Passage],
+                  budget: int) -> tuple[list[tuple[int, str]], list[Passage]]:
+    """What the model reads: the quoted sentences, then the next best ranked, up to
+    ``budget``, numbered by passage as the evidence's citations are (quoted passages
+    first). Returns the numbered sources and the passages in number order."""
+    picked = [(q.passage, q.span, q.text) for q in quotes]
+    for r in ranked:
+        if len(picked) >= budget:
+            break
+        if all((r.passage, r.span) != (p, s) for p, s, _ in picked):
+            picked.append((r.passage, r.span, r.text))
+    order: list[int] = []
+    for index, _, _ in picked:
+        if index not in order:
+            order.append(index)
+    sources: list[tuple[int, str]] = []
+    for number, index in enumerate(order, start=1):
+        sentences = sorted((span, text) for p, span, text in picked if p == index)
+        sources.append((number, " … ".join(text for _, text in sentences)))
+    return sources, [passages[i] for i in order]
+
+
+def generate(turn: Turn, prompt: Prompt, settings: Settings) -> Generator[Event, None, Generated]:
+    """Stream the model's words as tokens; a failure becomes the reason the quotes stand."""
+    pieces: list[str] = []
+    started = time.perf_counter()
+    try:
+        for piece in turn.llm.stream(prompt, max_tokens=settings.llm_max_tokens):
+            if not pieces:
+                turn.timings["first_token"] = _ms(started)
+            pieces.append(piece)
+            yield Token(piece)
+    except LLMTimeout as exc:
+        log.warning("LLM %s timed out (%s)", turn.llm.name, exc)
+        return Generated(failure=TIMED_OUT)
+    except LLMUnavailable as exc:
+        log.warning("LLM %s failed (%s)", turn.llm.name, exc)
+        return Generated(failure=FAILED)
+    finally:
+        turn.timings["generate"] = _ms(started)
+    return Generated(text="".join(pieces).strip())
+
+
+def respond(turn: Turn, evidence: Evidence, started: float) -> Answer:
+    """The answer as the evidence gives it: the quotes, or the refusal with its reason."""
+    answerable = evidence.answerability.answerable and bool(evidence.citations)
+    turn.timings["total"] = _ms(started)
+    return Answer(
+        answer=evidence.text if answerable else prompts.refusal(turn.lang),
+        answerable=answerable,
+        question=turn.question,
+        standalone_question=turn.standalone,
+        language=turn.lang,
+        citations=evidence.citations if answerable else [],
+        evidence=evidence,
+        answerability=evidence.answerability,
+        llm="extractive",
+        fallback=bool(turn.fallback_reason),
+        fallback_reason=turn.fallback_reason,
+        timings_ms={name: round(value, 1) for name, value in turn.timings.items()},
+    )
+
+
+# --- input ----------------------------------------------------------------------------------
+
+def clean_question(question: str, max_chars: int) -> str:
+    question = _CONTROL.sub(" ", question or "").strip()
+    if not question:
+        raise BadRequest("question is empty")
+    if len(question) > max_chars:
+        raise InputTooLarge(f"question is longer than {max_chars} characters")
+    return question
+
+
+def clean_history(history: list[dict], max_turns: int, max_chars: int) -> list[dict]:
+    if len(history) > max_turns:
+        raise InputTooLarge(f"history has more than {max_turns} messages")
+    cleaned = []
+    for message in history:
+        role, content = message.get("role"), message.get("content")
+        if role not in ("user", "assistant") or not isinstance(content, str):
+            raise BadRequest("history items need role 'user' or 'assistant' and text content")
+        if len(content) > max_chars * 4:
+            raise InputTooLarge("a history message is too long")
+        cleaned.append({"role": role, "content": _CONTROL.sub(" ", content)})
+    return cleaned
+
+
+class _timed:
+    """``with _timed(turn, "retrieve"):`` records the block's milliseconds in the turn."""
+
+    def __init__(self, turn: Turn, name: str):
+        self.turn, self.name = turn, name
+
+    def __enter__(self) -> None:
+        self.started = time.perf_counter()
+
+    def __exit__(self, *exc) -> None:
+        self.turn.timings[self.name] = _ms(self.started)
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000

@@ -1,0 +1,79 @@
+"""Sentence ranking: which sentences of the retrieved passages best answer the question.
+
+Every answer path needs it (the quoted evidence, the answerability decision, the few
+sentences a model is shown), so it is one component of its own, not a backend's method.
+A sentence scores by meaning (multilingual embedding, centred per language) and by the
+share of the question's words it contains (a Chinese word also counts when the sentence
+has one of its English senses).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qa.passages import Passage
+from qa.semantics import Semantics
+from textkit.gloss import gloss
+from textkit.language import has_cjk
+from textkit.sentences import sentence_spans
+from textkit.terms import terms
+
+MEANING_WEIGHT = 0.7  # the rest is word overlap
+SAME_LANGUAGE_BONUS = 0.03  # a Chinese reader is better served by a Chinese sentence, and vice versa
+FIRST_PASSAGE_BONUS = 0.03  # retrieval's order breaks near-ties
+
+
+@dataclass(frozen=True)
+class RankedSentence:
+    score: float
+    passage: int  # index into the passages ranked
+    span: tuple[int, int]  # inside that passage's text
+    text: str
+    similarity: float  # question-sentence cosine (centred)
+    overlap: float  # share of the question's words found in the sentence
+
+
+def word_senses(text: str) -> list[frozenset[str]]:
+    """Each content word once; a Chinese word with its English senses, so it is found
+    whether a sentence says it in Chinese or in English and counts once either way."""
+    words: dict[str, frozenset[str]] = {}
+    for word in terms(text):
+        if word not in words:
+            words[word] = frozenset([word, *terms(gloss(word))]) if has_cjk(word) else frozenset([word])
+    return list(words.values())
+
+
+def sentence_terms(text: str) -> frozenset[str]:
+    """A sentence's terms, a Chinese one's English gloss included."""
+    found = set(terms(text))
+    if has_cjk(text):
+        found.update(terms(gloss(text)))
+    return frozenset(found)
+
+
+def overlap(question_words: list[frozenset[str]], text: str) -> float:
+    found = sentence_terms(text)
+    return sum(bool(word & found) for word in question_words) / max(len(question_words), 1)
+
+
+class SentenceRanker:
+    def __init__(self, semantics: Semantics):
+        self.semantics = semantics
+
+    def rank(self, question: str, passages: list[Passage]) -> list[RankedSentence]:
+        """Every sentence of the passages, best first."""
+        spans = [(i, span) for i, p in enumerate(passages) for span in sentence_spans(p.text)]
+        if not spans:
+            return []
+        texts = [passages[i].text[s:e] for i, (s, e) in spans]
+        similarity = self.semantics.statements(texts) @ self.semantics.question(question)
+        question_words = word_senses(question)
+        question_zh = has_cjk(question)
+        ranked = []
+        for (i, span), sim, text in zip(spans, similarity, texts):
+            share = overlap(question_words, text)
+            bonus = SAME_LANGUAGE_BONUS * (has_cjk(text) == question_zh) + FIRST_PASSAGE_BONUS / (i + 1)
+            score = MEANING_WEIGHT * float(sim) + (1 - MEANING_WEIGHT) * share + bonus
+            ranked.append(RankedSentence(score, i, span, text, float(sim), share))
+        ranked.sort(key=lambda r: -r.score)
+        return ranked
