@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, BackgroundTasks, FastAPI, Request
 
-from qa.errors import BadRequest, NotFound
+from core.errors import BadRequest, NotFound
 from qa.slack.format import WORKING, usage
 from qa.slack.handlers import SlackBot
 

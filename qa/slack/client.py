@@ -29,6 +29,10 @@ class SlackClient:
             body["thread_ts"] = thread_ts
         return await self._call("chat.postMessage", body=body)
 
+    async def update_message(self, channel: str, ts: str, message: dict) -> dict:
+        """Replace the text and blocks of the bot's own message ``ts`` (``chat.update``)."""
+        return await self._call("chat.update", body={"channel": channel, "ts": ts, **message})
+
     async def replies(self, channel: str, ts: str, limit: int = 100) -> list[dict]:
         """The thread whose parent is ``ts``, oldest first (parent included)."""
         data = await self._call("conversations.replies", params={"channel": channel, "ts": ts, "limit": limit})
@@ -38,7 +42,8 @@ class SlackClient:
         return await self._call("auth.test")
 
     async def respond(self, response_url: str, message: dict) -> None:
-        """Post to a slash command's ``response_url`` (no token: the URL is the credential)."""
+        """Post to a slash command's ``response_url`` (no token: the URL is the credential).
+        With ``"replace_original": True`` the message replaces the one posted there before."""
         response = await self.http.post(response_url, json=message)
         if response.status_code != 200:
             raise SlackAPIError("response_url", f"HTTP {response.status_code}")

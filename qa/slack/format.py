@@ -1,7 +1,10 @@
-"""Slack text both ways: Block Kit messages out of an ``Answer``, plain text out of Slack's.
+"""Slack text both ways: Block Kit messages out of ``Evidence`` and ``Answer``, plain text
+out of Slack's.
 
-Out: the answer with its [n] markers, then a numbered *Sources* list linking each title
-to its source and quoting the cited span. Slack's limits (3000 characters a section, 50
+Out: the quotes (first) or the answer (then) with its [n] markers, then a numbered
+*Sources* list linking each title to its source and quoting the cited span. When nothing
+but the quotes is shown, evidence and answer render to the same messages, so the bot can
+tell that there is nothing to update. Slack's limits (3000 characters a section, 50
 blocks and 40k characters of ``text`` a message) are kept by splitting, never by
 dropping citations. Everything that came from documents or users is escaped, so a
 title cannot become a link or a mention.
@@ -12,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from qa.answer_types import Answer, Citation
+from qa.answer_types import Answer, Citation, Evidence
 
 SECTION_CHARS = 3000
 MAX_BLOCKS = 50
@@ -40,20 +43,47 @@ def link(url: str, title: str) -> str:
     return f"<{escape(url).replace('|', '%7C')}|{escape(title)}>"
 
 
+def evidence_messages(evidence: Evidence, asked_by: tuple[str, str] | None = None) -> list[dict]:
+    """The verified quotes, posted before any model is asked; none when refused (the
+    refusal comes with the answer, in the question's language)."""
+    if not evidence.answerability.answerable or not evidence.text.strip():
+        return []
+    return _messages(evidence.text, evidence.citations, asked_by, label=evidence.label)
+
+
 def answer_messages(answer: Answer, asked_by: tuple[str, str] | None = None) -> list[dict]:
     """One or more ``{"text", "blocks"}`` messages, in order. ``asked_by`` = (user id,
     question) heads a message that would not otherwise show what was asked (slash commands)."""
+    quotes = answer.evidence is not None and answer.answer == answer.evidence.text
+    note = fallback_note(answer.fallback_reason) if answer.fallback else ""
+    if not answer.answerable and answer.answerability and answer.answerability.reason:
+        note = escape(answer.answerability.reason)
+    return _messages(answer.answer, answer.citations if answer.answerable else [], asked_by,
+                     label=answer.evidence.label if quotes else "", note=note)
+
+
+def fallback_note(reason: str) -> str:
+    """Why no generated answer is shown, in the pipeline's own words ("the model timed
+    out, so the answer quotes the documents")."""
+    reason = reason.strip().rstrip(".") or "no generated answer could be shown, so the answer quotes the documents"
+    return escape(reason[:1].upper() + reason[1:] + ".")
+
+
+def _messages(text: str, citations: list[Citation], asked_by: tuple[str, str] | None,
+              label: str = "", note: str = "") -> list[dict]:
     blocks = []
     if asked_by:
         user, question = asked_by
         who = f"<@{user}>" if _USER_ID.match(user) else "Someone"
         blocks.append(_context(f"{who} asked: {escape(_clip(question, 500))}"))
-    blocks += [_section(part) for part in split_text(escape(answer.answer))]
-    if answer.answerable and answer.citations:
+    blocks += [_section(part) for part in split_text(escape(text))]
+    if citations:
         blocks.append(_section(SOURCES))
-        blocks += [_section(source_line(c)) for c in answer.citations]
-    if answer.fallback:
-        blocks.append(_context("The generative model was unavailable, so this answer quotes the documents directly."))
+        if label:  # under Sources, so answer_part() leaves it out of the thread's history
+            blocks.append(_context(escape(label)))
+        blocks += [_section(source_line(c)) for c in citations]
+    if note:
+        blocks.append(_context(note))
     return [_message(blocks[i:i + MAX_BLOCKS]) for i in range(0, len(blocks), MAX_BLOCKS)]
 
 

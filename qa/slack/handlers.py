@@ -1,8 +1,9 @@
 """What the bot does with a verified Slack request: decide fast, answer in the background.
 
 ``accept_event`` runs before the 200 goes back to Slack, so it only filters (bots, edits,
-redeliveries); ``answer_event`` and ``answer_command`` run afterwards, ask the service in
-a worker thread and post the reply. They never raise: a failure is logged with its
+redeliveries); ``answer_event`` and ``answer_command`` run afterwards: they read the
+service's answer stream in a worker thread, post the quotes as soon as they arrive and
+put the final answer in their place. They never raise: a failure is logged with its
 traceback and the asker gets a short apology instead of silence.
 """
 
@@ -12,15 +13,17 @@ import logging
 from decimal import Decimal, InvalidOperation
 
 import httpx
-from starlette.concurrency import run_in_threadpool
+from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
-from qa.answer_types import Answer
-from qa.errors import BadRequest
+from core.errors import BadRequest
+from core.settings import Settings
 from qa.service import Service
-from qa.settings import Settings
-from qa.slack.format import APOLOGY, answer_messages, answer_part, text_message, to_plain, usage
 from qa.slack.client import SlackClient
 from qa.slack.dedupe import RecentKeys
+from qa.slack.format import (
+    APOLOGY, answer_messages, answer_part, evidence_messages, text_message, to_plain, usage,
+)
+from qa.slack.replies import CommandReply, ThreadReply
 from qa.slack.verify import verify_request
 
 log = logging.getLogger(__name__)
@@ -74,9 +77,7 @@ class SlackBot:
                 await self.client.post_message(channel, text_message(usage()), thread_ts)
                 return
             history = await self.thread_history(channel, event, bot_user) if event.get("thread_ts") else []
-            answer = await self._ask(question, history)
-            for message in answer_messages(answer):
-                await self.client.post_message(channel, message, thread_ts)
+            await self._answer(question, history, ThreadReply(self.client, channel, thread_ts))
         except BadRequest as exc:
             await self._reply_quietly(channel, thread_ts, f"Sorry, I can't answer that: {exc.message}")
         except Exception:
@@ -114,18 +115,34 @@ class SlackBot:
         url = form["response_url"]
         question = to_plain(form.get("text", ""))
         try:
-            answer = await self._ask(question, [])
-            for message in answer_messages(answer, asked_by=(form.get("user_id", ""), question)):
-                await self.client.respond(url, {"response_type": "in_channel", **message})
+            asked_by = (form.get("user_id", ""), question)
+            await self._answer(question, [], CommandReply(self.client, url), asked_by)
         except BadRequest as exc:
             await self._respond_quietly(url, f"Sorry, I can't answer that: {exc.message}")
         except Exception:
             log.exception("Slack command failed (channel %s)", form.get("channel_id"))
             await self._respond_quietly(url, APOLOGY)
 
-    async def _ask(self, question: str, history: list[dict]) -> Answer:
-        # Retrieval and generation are CPU-bound: keep them off the event loop.
-        return await run_in_threadpool(self.service.ask, question, history)
+    async def _answer(self, question: str, history: list[dict], reply: ThreadReply | CommandReply,
+                      asked_by: tuple[str, str] | None = None) -> None:
+        """Show the quotes when they arrive, then the final answer in their place. Tokens
+        are skipped: Slack shows whole, verified messages only."""
+        events = self.service.ask_stream(question, history)
+        final = None
+        try:
+            # Retrieval and generation are CPU-bound: each step runs in a worker thread.
+            async for event in iterate_in_threadpool(events):
+                if event.kind == "evidence":
+                    await reply.show(evidence_messages(event.evidence, asked_by))
+                elif event.kind == "answer":
+                    final = event.answer
+        finally:
+            close = getattr(events, "close", None)
+            if close:
+                await run_in_threadpool(close)  # an answer abandoned midway stops generating
+        if final is None:
+            raise RuntimeError("the answer stream ended without an answer")
+        await reply.show(answer_messages(final, asked_by))
 
     async def _reply_quietly(self, channel: str, thread_ts: str, text: str) -> None:
         try:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from slack_sdk.signature import SignatureVerifier
 
-from qa.errors import Unauthorized
+from core.errors import Unauthorized
 
 
 def verify_request(signing_secret: str, body: bytes, headers: Mapping[str, str]) -> None:

@@ -1,11 +1,12 @@
 """Slack's Web API on 127.0.0.1, for tests of the bot: a real HTTP server, Slack's wire format.
 
-Serves ``chat.postMessage`` (JSON body), ``conversations.replies`` (GET query or form),
-``auth.test`` and slash-command ``response_url``s (``/respond/<name>``). Every call is
-recorded as Slack would receive it (method, headers, decoded body); answers are
-Slack-shaped (HTTP 200 with ``{"ok": ...}``). A wrong or missing bearer token gets
+Serves ``chat.postMessage`` and ``chat.update`` (JSON body), ``conversations.replies`` (GET
+query or form), ``auth.test`` and slash-command ``response_url``s (``/respond/<name>``).
+Every call is recorded as Slack would receive it (method, headers, decoded body); answers
+are Slack-shaped (HTTP 200 with ``{"ok": ...}``). A wrong or missing bearer token gets
 ``invalid_auth``/``not_authed`` as from Slack, and ``fail(method, error)`` scripts failures.
-Posted messages join their thread, so ``conversations.replies`` sees the bot's replies.
+Posted messages join their thread, so ``conversations.replies`` sees the bot's replies, as
+edited by ``chat.update`` (which, as in Slack, only edits the bot's own messages).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 @dataclass
 class Call:
-    method: str  # "chat.postMessage", "conversations.replies", "auth.test" or "response_url"
+    method: str  # "chat.postMessage", "chat.update", "conversations.replies", "auth.test" or "response_url"
     http_method: str
     path: str
     headers: dict[str, str]
@@ -42,6 +43,7 @@ class FakeSlack:
     url: str = ""
     calls: list[Call] = field(default_factory=list)
     threads: dict[tuple[str, str], list[dict]] = field(default_factory=dict)
+    messages: dict[tuple[str, str], dict] = field(default_factory=dict)  # (channel, ts) -> message
     failures: dict[str, str] = field(default_factory=dict)
     gate: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -59,6 +61,7 @@ class FakeSlack:
         with self._lock:
             self.calls.clear()
             self.threads.clear()
+            self.messages.clear()
             self.failures.clear()
         self.gate.set()
 
@@ -69,7 +72,9 @@ class FakeSlack:
     def add_thread(self, channel: str, messages: list[dict]) -> None:
         """Messages already in a thread; the first one's ``ts`` is the thread's."""
         with self._lock:
-            self.threads[(channel, messages[0]["ts"])] = [dict(m) for m in messages]
+            thread = [dict(m) for m in messages]
+            self.threads[(channel, messages[0]["ts"])] = thread
+            self.messages.update({(channel, m["ts"]): m for m in thread})
 
     # --- inspection ---
     def recorded(self, method: str | None = None, where: Callable[[Call], bool] = lambda c: True) -> list[Call]:
@@ -104,8 +109,8 @@ class FakeSlack:
             return 200, {"ok": False, "error": "invalid_auth"}
         if method in self.failures:
             return 200, {"ok": False, "error": self.failures[method]}
-        handler = {"chat.postMessage": self._post_message, "conversations.replies": self._replies,
-                   "auth.test": self._auth_test}.get(method)
+        handler = {"chat.postMessage": self._post_message, "chat.update": self._update,
+                   "conversations.replies": self._replies, "auth.test": self._auth_test}.get(method)
         if handler is None:
             return 200, {"ok": False, "error": "unknown_method"}
         return 200, handler(body)
@@ -124,17 +129,38 @@ class FakeSlack:
         message = {"type": "message", "user": self.bot_user, "bot_id": self.bot_id, "ts": ts,
                    "text": body.get("text", ""), "blocks": body.get("blocks", [])}
         thread_ts = body.get("thread_ts")
-        if thread_ts:
-            message["thread_ts"] = thread_ts
-            with self._lock:
+        with self._lock:
+            self.messages[(channel, ts)] = message
+            if thread_ts:
+                message["thread_ts"] = thread_ts
                 self.threads.setdefault((channel, thread_ts), []).append(message)
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _update(self, body: dict) -> dict:
+        channel, ts = body.get("channel"), body.get("ts")
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        if not body.get("text") and not body.get("blocks"):
+            return {"ok": False, "error": "no_text"}
+        with self._lock:
+            message = self.messages.get((channel, ts))
+            if message is None:
+                return {"ok": False, "error": "message_not_found"}
+            if message.get("user") != self.bot_user:
+                return {"ok": False, "error": "cant_update_message"}
+            # The thread lists hold the same dicts, so conversations.replies sees the edit.
+            message.update(text=body.get("text", ""), blocks=body.get("blocks", []),
+                           edited={"user": self.bot_user, "ts": self._next_ts_locked()})
+            return {"ok": True, "channel": channel, "ts": ts, "text": message["text"], "message": dict(message)}
 
     def _next_ts(self) -> str:
         """Slack's message ids: the posting time in microseconds, unique within a channel."""
         with self._lock:
-            self._last_ts = max(self._last_ts + 1, int(time.time() * 1_000_000))
-            return f"{self._last_ts // 1_000_000}.{self._last_ts % 1_000_000:06d}"
+            return self._next_ts_locked()
+
+    def _next_ts_locked(self) -> str:
+        self._last_ts = max(self._last_ts + 1, int(time.time() * 1_000_000))
+        return f"{self._last_ts // 1_000_000}.{self._last_ts % 1_000_000:06d}"
 
     def _replies(self, body: dict) -> dict:
         with self._lock:

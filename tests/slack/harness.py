@@ -11,7 +11,7 @@ import httpx
 from pydantic import SecretStr
 from slack_sdk.signature import SignatureVerifier
 
-from qa.settings import Settings
+from core.settings import Settings
 
 from tests.fakes.slack_server import FakeSlack
 

@@ -4,6 +4,7 @@ with citations, history from the thread, and nothing answered twice or to a bot.
 import logging
 
 from qa.app import create_app
+from tests.fakes.openai_server import hang
 from tests.live import running
 from tests.slack.harness import USER, SlackUser, new_id, slack_settings
 
@@ -13,15 +14,17 @@ def in_channel(channel):
 
 
 def spy_on_ask(service, monkeypatch) -> list[tuple]:
-    """(question, history, answer) for each question the bot asks the real service."""
-    seen, real_ask = [], service.ask
+    """(question, history, meta) for each question the bot asks the real service, recorded
+    at the ``meta`` event: before anything is posted, so a test that saw a post sees it."""
+    seen, real_stream = [], service.ask_stream
 
     def spy(question, history=None, *args, **kwargs):
-        answer = real_ask(question, history, *args, **kwargs)
-        seen.append((question, history, answer))
-        return answer
+        for event in real_stream(question, history, *args, **kwargs):
+            if event.kind == "meta":
+                seen.append((question, history, event))
+            yield event
 
-    monkeypatch.setattr(service, "ask", spy)
+    monkeypatch.setattr(service, "ask_stream", spy)
     return seen
 
 
@@ -47,6 +50,41 @@ def test_mention_gets_a_cited_reply_in_its_thread(slack, fake_slack):
     assert "online" in texts[0].lower() and "[1]" in texts[0]
     assert "*Sources*" in texts
     assert any(t.startswith("*[1]* <http") and "|" in t and "\n> " in t for t in texts)
+
+
+def sections(body: dict) -> list[str]:
+    return [b["text"]["text"] for b in body["blocks"] if b["type"] == "section"]
+
+
+def test_quotes_are_posted_at_once_then_edited_into_the_generated_answer(generative_slack, fake_slack):
+    slack, openai = generative_slack
+    # The model streams its answer, then takes three more seconds to finish.
+    openai.responder = lambda request: hang(3.0, after="The China Import and Export Fair went fully online "
+                                                        "for the first time because of the pandemic [1].")
+    channel = new_id("C")
+    event = slack.mention("How was the 127th Canton Fair held?", channel)
+    slack.send_event(event)
+
+    [post] = fake_slack.wait_for("chat.postMessage", where=in_channel(channel))
+    assert fake_slack.recorded("chat.update") == []  # the quotes went out while the model was writing
+    assert post.body["thread_ts"] == event["ts"] and "*Sources*" in sections(post.body)
+    [update] = fake_slack.wait_for("chat.update", where=in_channel(channel))
+    [reply] = fake_slack.threads[(channel, event["ts"])]
+    assert update.body["ts"] == reply["ts"] and update.authorization == f"Bearer {fake_slack.token}"
+    answer, quotes = sections(update.body)[0], sections(post.body)[0]
+    assert answer != quotes and "fully online" in answer and "[1]" in answer
+    assert "*Sources*" in sections(update.body)  # the sources are kept
+    assert reply["text"] == update.body["text"]  # the thread, and so a follow-up's history, has the answer
+    assert len(fake_slack.recorded("chat.postMessage", in_channel(channel))) == 1
+
+
+def test_an_answer_that_is_the_quotes_is_posted_once_and_never_edited(slack, fake_slack):
+    channel = new_id("C")
+    slack.send_event(slack.mention("How was the 127th Canton Fair held?", channel))
+    fake_slack.wait_for("chat.postMessage", where=in_channel(channel))
+    slack.settle()
+    assert fake_slack.recorded("chat.update") == []
+    assert len(fake_slack.recorded("chat.postMessage", in_channel(channel))) == 1
 
 
 def test_direct_message_is_answered_in_a_thread_and_mentions_are_stripped(slack, fake_slack, service, monkeypatch):
@@ -79,13 +117,13 @@ def test_follow_up_in_a_thread_uses_the_thread_as_history(slack, fake_slack, ser
     [replies] = fake_slack.recorded("conversations.replies")
     assert replies.http_method == "GET" and replies.body["channel"] == channel and replies.body["ts"] == parent
     assert replies.authorization == f"Bearer {fake_slack.token}"
-    question, history, answer = seen[0]
+    question, history, meta = seen[0]
     assert question == "And their after-sale service?"
     assert history == [
         {"role": "user", "content": "What does the circular say about second-hand car exports?"},
         {"role": "assistant", "content": "It supports them [1]."},
     ]
-    assert "second-hand car exports" in answer.standalone_question
+    assert "second-hand car exports" in meta.standalone_question
     assert call.body["thread_ts"] == parent
 
 
@@ -136,7 +174,7 @@ def test_a_failing_answer_is_an_apology_in_the_thread_and_is_logged(slack, fake_
     def broken(*args, **kwargs):
         raise RuntimeError("generator exploded")
 
-    monkeypatch.setattr(service, "ask", broken)
+    monkeypatch.setattr(service, "ask_stream", broken)
     channel = new_id("C")
     event = slack.mention("How was the 127th Canton Fair held?", channel)
     with caplog.at_level(logging.ERROR, logger="qa.slack.handlers"):

@@ -4,11 +4,12 @@ import time
 
 import pytest
 
-from qa.answer_types import Answer, Citation
-from qa.errors import Unauthorized
+from qa.answer_types import Answer, Answerability, Citation, Evidence
+from core.errors import Unauthorized
 from qa.slack.dedupe import RecentKeys
 from qa.slack.format import (
-    MAX_BLOCKS, SECTION_CHARS, TEXT_CHARS, answer_messages, answer_part, escape, link, split_text, to_plain,
+    MAX_BLOCKS, SECTION_CHARS, TEXT_CHARS, answer_messages, answer_part, escape, evidence_messages, link,
+    split_text, to_plain,
 )
 from qa.slack.verify import verify_request
 from tests.slack.harness import SECRET, sign
@@ -22,11 +23,21 @@ def citation(n: int, title: str = "Export Control Law", url: str = "http://examp
 
 def answer(text: str, citations: list[Citation], **fields) -> Answer:
     return Answer(answer=text, answerable=bool(citations), question="q", standalone_question="q",
-                  citations=citations, llm="extractive", **fields)
+                  citations=citations, **{"llm": "extractive", **fields})
+
+
+def evidence(text: str, citations: list[Citation], label: str = "", reason: str = "on topic") -> Evidence:
+    return Evidence(text=text, citations=citations, label=label,
+                    answerability=Answerability(answerable=bool(citations), score=0.8 if citations else 0.1,
+                                                reason=reason))
 
 
 def sections(message: dict) -> list[str]:
     return [b["text"]["text"] for b in message["blocks"] if b["type"] == "section"]
+
+
+def contexts(message: dict) -> list[str]:
+    return [b["elements"][0]["text"] for b in message["blocks"] if b["type"] == "context"]
 
 
 def test_answer_then_numbered_sources_linked_and_quoted():
@@ -60,10 +71,38 @@ def test_refusal_is_shown_plainly_without_sources():
     assert sections(message) == ["The documents do not cover this question."]
 
 
-def test_fallback_is_noted_in_a_context_block():
-    [message] = answer_messages(answer("It took effect [1].", [citation(1)], fallback=True))
-    context = [b for b in message["blocks"] if b["type"] == "context"]
-    assert "unavailable" in context[0]["elements"][0]["text"]
+def test_fallback_note_gives_the_pipelines_reason():
+    reason = "the model timed out, so the answer quotes the documents"
+    [message] = answer_messages(answer("It took effect [1].", [citation(1)], fallback=True, fallback_reason=reason))
+    assert contexts(message) == ["The model timed out, so the answer quotes the documents."]
+    assert "unavailable" not in message["text"]
+
+
+def test_evidence_is_quotes_then_sources_with_the_language_label_under_sources():
+    quotes = evidence("It took effect on 1 December 2020 [1].", [citation(1)], label="以下引自英文资料原文")
+    [message] = evidence_messages(quotes)
+    assert sections(message)[:2] == ["It took effect on 1 December 2020 [1].", "*Sources*"]
+    assert contexts(message) == ["以下引自英文资料原文"]
+    assert answer_part(message["text"]) == "It took effect on 1 December 2020 [1]."  # history leaves the label out
+
+
+def test_refused_evidence_posts_nothing_and_the_refusal_says_why():
+    assert evidence_messages(evidence("", [], reason="no passage is about football")) == []
+    refusal = answer("The documents do not cover this question.", [],
+                     answerability=Answerability(answerable=False, score=0.1, reason="no passage is about football"))
+    [message] = answer_messages(refusal)
+    assert sections(message) == ["The documents do not cover this question."]
+    assert contexts(message) == ["no passage is about football"]
+
+
+def test_an_answer_that_is_the_quotes_renders_exactly_as_the_evidence_did():
+    quotes = evidence("It took effect on 1 December 2020 [1].", [citation(1)], label="Quoted from Chinese sources")
+    same = answer(quotes.text, quotes.citations, evidence=quotes)
+    assert answer_messages(same) == evidence_messages(quotes)
+    assert answer_messages(same, asked_by=("U0HUMAN", "q")) == evidence_messages(quotes, asked_by=("U0HUMAN", "q"))
+    generated = answer("The law applies from December 2020 [1].", quotes.citations, evidence=quotes, llm="openai")
+    [message] = answer_messages(generated)
+    assert sections(message)[0] == "The law applies from December 2020 [1]." and contexts(message) == []
 
 
 def test_long_answer_is_split_into_sections_and_messages_within_slack_limits():

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.settings import REPO_ROOT
+from core.settings import REPO_ROOT
 
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -56,6 +56,26 @@ def shot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=path, animations="disabled")
     return path
+
+
+@pytest.fixture(scope="module")
+def generative(corpus_settings, embedder, tmp_path_factory):
+    """(base URL of the app answering with the ``openai`` backend, the fake OpenAI it talks
+    to). ``generate="always"``: the model is asked after the quotes for every question. No
+    background sentence preload: on a small machine it would compete with the questions
+    whose timing these tests watch."""
+    from qa.app import create_app
+    from qa.service import Service
+    from tests.fakes.openai_server import running_fake_openai
+    from tests.live import running
+
+    with running_fake_openai() as fake:
+        settings = corpus_settings.model_copy(update={
+            "llm": "openai", "openai_base_url": fake.base_url, "openai_retries": 0, "llm_timeout": 30.0,
+            "generate": "always", "preload_sentences": 0,
+            "feedback_db": tmp_path_factory.mktemp("generative") / "feedback.sqlite"})
+        with running(create_app(settings, Service(settings, embedder))) as url:
+            yield url, fake
 
 
 def ask(page, question: str) -> None:

@@ -52,6 +52,10 @@ def test_answer_has_citation_links_and_sources(live_url, open_page):
     sources = answer.locator(".sources .source-title").all_inner_texts()
     assert sources == [c["title"] for c in expected["citations"]]
     assert answer.locator(".streamed").count() == 0  # the verified answer replaced the streamed text
+    # No model was asked: the quotes are the answer, shown once, under "From the documents".
+    assert expected["llm"] == "extractive" and expected["answer"] == expected["evidence"]["text"]
+    assert answer.locator(".evidence .evidence-title").inner_text().lower() == "from the documents"
+    assert answer.locator(".quote-text").count() == 0 and answer.locator("details").count() == 0
     shot(page, "desktop-answer")
 
 
@@ -138,6 +142,8 @@ def test_off_topic_question_gets_a_distinct_refusal(live_url, open_page):
     answer = last_answer(page)
     assert "refusal" in answer.get_attribute("class")
     assert answer.locator("a.cite").count() == 0 and answer.locator(".sources").count() == 0
+    reason = api_answer(live_url, "What is the best recipe for chocolate cake?")["answerability"]["reason"]
+    assert answer.locator(".refusal-reason").inner_text() == f"Why: {reason}"
     shot(page, "desktop-refusal")
 
 
@@ -148,6 +154,9 @@ def test_chinese_question_gets_a_chinese_answer(live_url, open_page):
     assert answer.get_attribute("lang") == "zh-CN"
     assert re.search(r"[\u4e00-\u9fff]{4}", answer.locator(".answer-text").inner_text())
     assert page.locator(".msg.user").get_attribute("lang") == "zh-CN"
+    assert answer.locator(".evidence-title").inner_text() == "文件原文"
+    assert answer.locator(".sources-title").inner_text() == "来源"
+    assert answer.get_by_role("button", name="回答没用").count() == 1
     shot(page, "desktop-chinese")
 
 

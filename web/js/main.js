@@ -96,12 +96,17 @@ async function run(turn) {
   const controller = new AbortController();
   running = { turn, controller };
   setRunning(true);
-  Object.assign(turn, { status: "pending", phase: "waiting", streamed: "", error: "", answer: null, feedback: null });
+  Object.assign(turn, { status: "pending", phase: "waiting", streamed: "", error: "", answer: null, feedback: null,
+    evidence: null, language: "", llm: "" });
   update(turn);
   let ended = false;
   const onEvent = (kind, data) => {
-    if (kind === "meta") turn.phase = "meta";
-    else if (kind === "token") {
+    if (kind === "meta") {
+      Object.assign(turn, { phase: "meta", language: data.language || "", llm: data.llm || "" });
+    } else if (kind === "evidence") {
+      turn.phase = "evidence";
+      turn.evidence = data;
+    } else if (kind === "token") {
       turn.phase = "token";
       turn.streamed += data.text || "";
     } else if (kind === "answer") {
@@ -134,6 +139,7 @@ async function run(turn) {
   } finally {
     running = null;
     delete turn.phase;
+    if (turn.answer) turn.evidence = null; // the answer carries its own: keep storage small
     setRunning(false);
     save();
     update(turn);

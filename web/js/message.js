@@ -1,201 +1,146 @@
-// One turn of the conversation on screen: the question, then the answer as it streams,
-// then the verified answer with its citation links, sources and feedback buttons.
+// One turn of the conversation on screen: the question, then the quotes from the documents
+// as soon as they are found, the answer as it streams, and the verified answer with its
+// citation links, sources and feedback buttons.
+//
+// What the service decided is shown, never re-decided here: `answerable` says whether this
+// is a refusal, `llm` whether a generated answer passed ("extractive": the quotes are the
+// answer), `sentences` what verification removed, `fallback_reason` why no generated answer.
 
-import { el, icon, ICONS, langOf, formatDate, documentHref } from "./dom.js";
+import { el, icon, ICONS, langOf } from "./dom.js";
+import { citedText, evidenceBlock, evidenceDetails, removedNote, sources } from "./cited.js";
+import { feedback } from "./feedback.js";
+import { htmlLang, strings } from "./strings.js";
 
-const MARKER = /\[(\d+)\]/g;
-const RAW_REFUSAL = /^\s*NOT_IN_DOCUMENTS/;
-const STATUS_TEXT = {
-  waiting: "Searching the documents…",
-  meta: "Reading the best passages…",
-  token: "Writing the answer…",
-};
-
-export function citationHref(c) {
-  const [s0, s1] = c.span || [0, 0];
-  return documentHref(c.doc_id, c.start, c.end, c.start + s0, c.start + s1);
-}
+export { citationHref } from "./cited.js";
 
 /** Create the <li> for a turn; call update(turn) on it whenever the turn changes. */
 export function turnView(turn, actions) {
   const body = el("div", { class: "answer-body", "aria-live": "polite", "aria-atomic": "false" });
   const footer = el("div", { class: "answer-footer" });
-  const assistant = el("article", { class: "msg assistant", "aria-label": "Answer" }, body, footer);
+  const assistant = el("article", { class: "msg assistant" }, body, footer);
+  const asked = el("span", { class: "sr-only" });
   const node = el("li", { class: "turn", dataset: { turn: turn.id } },
-    el("div", { class: "msg user", lang: langOf(turn.question) },
-      el("span", { class: "sr-only" }, "You asked: "),
-      el("p", {}, turn.question)),
+    el("div", { class: "msg user", lang: langOf(turn.question) }, asked, el("p", {}, turn.question)),
     assistant);
-  const view = { node, update: (t) => render(t, assistant, body, footer, actions) };
+  const state = { evidenceOpen: true, removedOpen: false }; // what the reader opened or closed
+  const view = { node, update: (t) => render(t, { assistant, body, footer, asked, actions, state }) };
   view.update(turn);
   return view;
 }
 
-function render(turn, assistant, body, footer, actions) {
-  const answer = turn.answer;
-  const lang = langOf(answer ? answer.answer : turn.question);
+/** The service's language for this turn: from its answer, its meta event, else guessed. */
+function languageOf(turn) {
+  return turn.answer?.language || turn.language || (langOf(turn.question) === "zh-CN" ? "zh" : "en");
+}
+
+function render(turn, { assistant, body, footer, asked, actions, state }) {
+  const language = languageOf(turn);
+  const s = strings(language);
+  const ctx = { turn, actions, s };
+  const evidence = turn.answer?.evidence || turn.evidence;
+  const quoted = evidence && evidence.answerability?.answerable && evidence.text ? evidence : null;
   assistant.className = "msg assistant";
-  assistant.setAttribute("lang", lang);
+  assistant.setAttribute("lang", htmlLang(language));
+  assistant.setAttribute("aria-label", s.answer);
+  asked.textContent = s.youAsked;
   body.setAttribute("aria-busy", String(turn.status === "pending"));
   body.replaceChildren();
   footer.replaceChildren();
 
   if (turn.status === "pending") {
     assistant.classList.add("pending");
-    body.append(thinking(turn.phase || "waiting"));
-    const streamed = turn.streamed && !RAW_REFUSAL.test(turn.streamed) ? turn.streamed : "";
-    if (streamed) body.append(el("p", { class: "answer-text streamed" }, streamed, el("span", { class: "caret", "aria-hidden": "true" })));
+    if (quoted) body.append(evidenceBlock(quoted, ctx));
+    const status = pendingStatus(turn, quoted, s);
+    if (status) body.append(thinking(status));
+    if (turn.streamed) {
+      body.append(el("p", { class: "answer-text streamed", lang: htmlLang(language) }, turn.streamed,
+        el("span", { class: "caret", "aria-hidden": "true" })));
+    }
     return;
   }
   if (turn.status === "error") {
     assistant.classList.add("failed");
+    if (quoted) body.append(evidenceBlock(quoted, ctx));
     body.append(el("div", { class: "notice error", role: "alert" }, icon(ICONS.alert),
-      el("div", {}, el("strong", {}, "No answer. "), turn.error || "Something went wrong.")));
-    footer.append(retryButton(turn, actions));
+      el("div", {}, el("strong", {}, s.noAnswer), el("span", { lang: "en" }, turn.error || s.failed))));
+    footer.append(retryButton(turn, actions, s));
     return;
   }
-  if (turn.status === "stopped" && !answer) {
+  if (turn.status === "stopped" && !turn.answer) {
     assistant.classList.add("stopped");
-    if (turn.streamed && !RAW_REFUSAL.test(turn.streamed)) body.append(el("p", { class: "answer-text streamed" }, turn.streamed));
-    body.append(el("p", { class: "stopped-note" }, "Stopped before the answer was complete."));
-    footer.append(retryButton(turn, actions));
+    if (quoted) body.append(evidenceBlock(quoted, ctx));
+    if (turn.streamed) body.append(el("p", { class: "answer-text streamed" }, turn.streamed));
+    body.append(el("p", { class: "stopped-note" }, s.stopped));
+    footer.append(retryButton(turn, actions, s));
     return;
   }
 
+  const answer = turn.answer;
   if (answer.standalone_question && answer.standalone_question.trim() !== turn.question.trim()) {
-    body.append(el("p", { class: "standalone", lang: langOf(answer.standalone_question) },
-      "Understood as: ", el("q", {}, answer.standalone_question)));
+    body.append(el("p", { class: "standalone" }, s.understoodAs,
+      el("q", { lang: langOf(answer.standalone_question) }, answer.standalone_question)));
   }
   if (!answer.answerable) {
     assistant.classList.add("refusal");
-    body.append(el("div", { class: "refusal-body" }, icon(ICONS.info),
-      el("div", {},
-        el("p", { class: "answer-text" }, answer.answer),
-        el("p", { class: "refusal-hint", lang: "en" }, "Try rephrasing the question, or ",
-          el("button", { type: "button", class: "link-btn", onclick: () => actions.browse() }, "browse the documents"),
-          " to see what they cover."))));
+    body.append(refusal(answer, s, actions));
+  } else if (answer.llm !== "extractive") {
+    // A generated answer passed verification: it is the answer; the quotes stay, secondary.
+    if (quoted) body.append(evidenceDetails(quoted, ctx, state));
+    body.append(citedText(answer.answer, answer.citations, { ...ctx, cls: "answer-text", lang: htmlLang(answer.language) }));
+  } else if (quoted) {
+    body.append(evidenceBlock(quoted, ctx, answer)); // the quotes are the answer: shown once
   } else {
-    body.append(answerText(answer, turn, actions));
-    if (answer.fallback) {
-      body.append(el("p", { class: "notice fallback", lang: "en" }, icon(ICONS.alert),
-        el("span", {}, "Answered extractively: the language model was unavailable.")));
-    }
-    const list = sources(answer, turn, actions);
+    body.append(citedText(answer.answer, answer.citations, { ...ctx, cls: "answer-text", lang: langOf(answer.answer) }));
+  }
+  if (answer.answerable) {
+    const removed = removedNote(answer.sentences, s, state);
+    if (removed) body.append(removed);
+    if (answer.fallback) body.append(fallbackNotice(answer.fallback_reason, s));
+    const list = sources(answer.citations, ctx);
     if (list) body.append(list);
   }
-  footer.append(feedback(turn, actions, meta(answer)));
+  footer.append(feedback(turn, actions, s, meta(answer, s)));
 }
 
-function thinking(phase) {
+function pendingStatus(turn, quoted, s) {
+  if (!turn.phase || turn.phase === "waiting") return s.searching;
+  if (turn.phase === "meta") return s.quoting;
+  // After the quotes only a generative backend has more to say; the extractive answer
+  // (or the refusal) is next, in milliseconds.
+  return quoted && turn.llm && turn.llm !== "extractive" ? s.writing : null;
+}
+
+function thinking(text) {
   return el("div", { class: "thinking", role: "status" },
     el("span", { class: "dots", "aria-hidden": "true" }, el("i"), el("i"), el("i")),
-    el("span", {}, STATUS_TEXT[phase] || STATUS_TEXT.waiting));
+    el("span", {}, text));
 }
 
-/** The answer with each [n] turned into a link; a marker never wraps away from the word
- *  before it or the punctuation after it. */
-function answerText(answer, turn, actions) {
-  const text = answer.answer;
-  const p = el("p", { class: "answer-text" });
-  const byNumber = new Map(answer.citations.map((c) => [c.n, c]));
-  let last = 0;
-  let group = null; // markers and punctuation kept on one line
-  for (const match of text.matchAll(MARKER)) {
-    const citation = byNumber.get(Number(match[1]));
-    if (!citation) continue;
-    const between = text.slice(last, match.index);
-    if (!group || between) {
-      const tail = /\S{1,12}\s?$/.exec(between); // the word before the marker stays with it
-      const cut = tail ? tail.index : between.length;
-      p.append(between.slice(0, cut));
-      group = el("span", { class: "nowrap" }, between.slice(cut));
-      p.append(group);
-    }
-    group.append(el("a", {
-      class: "cite", href: citationHref(citation), dataset: { n: citation.n },
-      "aria-label": `Source ${citation.n}: ${citation.title}`,
-      onclick: (event) => openFromLink(event, () => actions.openCitation(turn, citation, event.currentTarget)),
-    }, String(citation.n)));
-    last = match.index + match[0].length;
-    const punct = /^[.,;:!?。，；：！？、）)”"]+/.exec(text.slice(last));
-    if (punct) {
-      group.append(punct[0]);
-      last += punct[0].length;
-    }
-  }
-  p.append(text.slice(last));
-  return p;
+function refusal(answer, s, actions) {
+  const reason = answer.answerability?.reason || answer.evidence?.answerability?.reason;
+  const [before, link, after] = s.refusalHint;
+  return el("div", { class: "refusal-body" }, icon(ICONS.info),
+    el("div", {},
+      el("p", { class: "answer-text", lang: htmlLang(answer.language) }, answer.answer),
+      reason ? el("p", { class: "refusal-reason" }, s.refusalWhy, el("span", { lang: langOf(reason) }, reason)) : null,
+      el("p", { class: "refusal-hint" }, before,
+        el("button", { type: "button", class: "link-btn", onclick: () => actions.browse() }, link), after)));
 }
 
-function openFromLink(event, open) {
-  if (event.metaKey || event.ctrlKey || event.shiftKey || event.button === 1) return; // new tab: let it go
-  event.preventDefault();
-  open();
+/** Why no generated answer is shown, in the service's own words. */
+function fallbackNotice(reason, s) {
+  const text = (reason || "").trim().replace(/[.。]$/, "");
+  return el("p", { class: "notice fallback" }, icon(ICONS.alert),
+    el("span", {}, text ? s.fallback : s.noFallbackReason, el("span", { lang: langOf(text) }, text), text ? s.stop : ""));
 }
 
-function sources(answer, turn, actions) {
-  if (!answer.citations.length) return null;
-  return el("section", { class: "sources", "aria-label": "Sources" },
-    el("h3", { class: "sources-title" }, "Sources"),
-    el("ol", {}, answer.citations.map((c) => el("li", {},
-      el("a", {
-        class: "source", href: citationHref(c), dataset: { n: c.n },
-        onclick: (event) => openFromLink(event, () => actions.openCitation(turn, c, event.currentTarget)),
-      },
-      el("span", { class: "source-n", "aria-hidden": "true" }, String(c.n)),
-      el("span", { class: "source-text" },
-        el("span", { class: "source-title", lang: langOf(c.title) }, c.title),
-        el("span", { class: "source-meta" }, [formatDate(c.date), c.heading && c.heading !== c.title ? c.heading : ""]
-          .filter(Boolean).join(" · ")))),
-    ))));
-}
-
-function retryButton(turn, actions) {
+function retryButton(turn, actions, s) {
   return el("button", { type: "button", class: "btn btn-small", onclick: () => actions.retry(turn) },
-    icon(ICONS.retry), "Try again");
+    icon(ICONS.retry), s.tryAgain);
 }
 
-function meta(answer) {
-  const seconds = answer.timings_ms && answer.timings_ms.total ? ` · ${(answer.timings_ms.total / 1000).toFixed(1)} s` : "";
-  return el("span", { class: "answer-meta", lang: "en" }, `${answer.llm}${seconds}`);
-}
-
-function feedback(turn, actions, metaLine) {
-  const box = el("div", { class: "feedback", lang: "en" });
-  const state = turn.feedback;
-  const sent = state && state.sent;
-  const choose = (rating) => actions.draftFeedback(turn, rating);
-  const thumb = (rating, label) => el("button", {
-    type: "button", class: `icon-btn small thumb ${rating}`, "aria-label": label, title: label,
-    "aria-pressed": String(!!state && state.rating === rating), disabled: sent, onclick: () => choose(rating),
-  }, icon(ICONS[rating]));
-  box.append(thumb("up", "Good answer"), thumb("down", "Bad answer"));
-  if (sent) box.append(el("span", { class: "feedback-done", role: "status" }, "Thanks for the feedback."));
-  box.append(metaLine);
-  if (!sent && state && state.rating) {
-    box.append(feedbackForm(turn, state, actions));
-  }
-  return box;
-}
-
-function feedbackForm(turn, state, actions) {
-  const id = `fb-${turn.id}`;
-  const comment = el("textarea", { id, rows: 2, maxlength: 2000, placeholder: state.rating === "down"
-    ? "What was wrong or missing? (optional)" : "What was useful? (optional)" });
-  comment.value = state.comment || "";
-  comment.addEventListener("input", () => { state.comment = comment.value; });
-  const error = el("p", { class: "feedback-error", role: "alert" }, state.error || "");
-  const form = el("form", { class: "feedback-form" },
-    el("label", { for: id, class: "sr-only" }, "Comment on this answer"),
-    comment,
-    el("div", { class: "feedback-actions" },
-      el("button", { type: "submit", class: "btn btn-small btn-primary" }, "Send feedback"),
-      el("button", { type: "button", class: "btn btn-small btn-ghost", onclick: () => actions.cancelFeedback(turn) }, "Cancel")),
-    error);
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    actions.sendFeedback(turn, state.rating, comment.value.trim());
-  });
-  queueMicrotask(() => comment.focus());
-  return form;
+function meta(answer, s) {
+  const total = answer.timings_ms && answer.timings_ms.total;
+  const seconds = total ? ` · ${s.seconds((total / 1000).toFixed(1))}` : "";
+  return el("span", { class: "answer-meta" }, `${answer.llm}${seconds}`);
 }
