@@ -18,7 +18,7 @@ COPY index ./index
 COPY prompts ./prompts
 COPY web ./web
 COPY corpus ./corpus
-# Editable: the service reads prompts/, web/ and corpus/ next to its source (qa.settings.REPO_ROOT).
+# Editable: the service reads prompts/, web/ and corpus/ next to its source (core.settings.REPO_ROOT).
 # Portable llama.cpp (AVX2 baseline, no -march=native): the image runs on other CPUs than
 # the one that built it.
 RUN CMAKE_BUILD_PARALLEL_LEVEL=2 CMAKE_ARGS="-DGGML_NATIVE=OFF" pip install -e ".[local]"

@@ -12,7 +12,7 @@ from pathlib import Path
 from index.build import build_index
 from index.embedding import Embedder, shared_embedder
 from qa.evaluation import load_questions
-from qa.settings import REPO_ROOT, Settings
+from core.settings import REPO_ROOT, Settings
 
 DEFAULT_EVAL = REPO_ROOT.parent / "shared" / "eval" / "dev.jsonl"
 # Generous, so a busy shared machine measures the local model rather than its fallback.

@@ -17,7 +17,7 @@ from bench.context import Context
 from bench.report import Section, table
 from index.build import build_index
 from index.store import current_version
-from qa.settings import Settings
+from core.settings import Settings
 
 COPIES = {True: 4, False: 12}
 REPEATS = {True: 1, False: 3}

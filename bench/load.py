@@ -26,7 +26,7 @@ from pathlib import Path
 
 import httpx
 
-from qa.settings import REPO_ROOT
+from core.settings import REPO_ROOT
 
 QA = [sys.executable, "-m", "qa.cli"]
 QUERIES = ["RCEP member economies", "cross-border e-commerce pilot zones", "export control law licences",

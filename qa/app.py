@@ -3,6 +3,10 @@
 ``create_app(settings)`` is what `qa serve`, the tests and the Docker image run. The
 index and models load once, in the lifespan; nothing happens at import time.
 
+Its parts are imported, not discovered: a missing router module or an unknown
+``QA_LLM`` backend stops ``create_app`` with an error naming it, instead of a server
+that starts without a surface or fails on the first question.
+
 Request path, outermost first: access log (request id) -> metrics -> CORS (only when
 origins are configured) -> rate limit (when on) -> body size limit -> routers. Every
 error leaves as ``{"error": "one line"}``; an unexpected one as a 500 with the request
@@ -12,8 +16,8 @@ id and nothing else (no traceback, no paths).
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
@@ -23,25 +27,25 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from core.errors import QAError, RateLimited
+from core.settings import Settings
 from qa import metrics
-from qa.errors import QAError, RateLimited
 from qa.limits import BodySizeLimit, RateLimit
+from qa.llm import resolve_name
 from qa.logs import AccessLog, request_id_of
 from qa.openapi import document_errors
+from qa.routers import api, slack, web
 from qa.service import Service
-from qa.settings import Settings
 
 log = logging.getLogger(__name__)
-
-# Surfaces written as separate routers; each is included when its module is present.
-ROUTERS = ("qa.routers.api", "qa.routers.web", "qa.routers.slack")
 
 
 def create_app(settings: Settings | None = None, service: Service | None = None) -> FastAPI:
     settings = settings or Settings()
+    check_llm_name(settings)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.service = service or Service(settings)
         await asyncio.to_thread(app.state.service.warm)
         async with httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0)) as client:
@@ -69,14 +73,9 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     app.add_middleware(AccessLog)
 
     app.include_router(metrics.router)
-    for name in ROUTERS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        app.include_router(module.router)
+    app.include_router(api.router)
+    app.include_router(web.router)
+    app.include_router(slack.router)
 
     @app.exception_handler(QAError)
     async def qa_error(request: Request, exc: QAError) -> JSONResponse:
@@ -106,6 +105,14 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
 
     document_errors(app)
     return app
+
+
+def check_llm_name(settings: Settings) -> None:
+    """Refuse at start-up a backend name that ``qa.llm.BACKENDS`` does not know ('auto' is allowed)."""
+    try:
+        resolve_name(settings)
+    except ValueError as exc:
+        raise ValueError(f"QA_LLM: {exc}") from None
 
 
 def _one_line(message: str) -> str:

@@ -11,7 +11,7 @@ import json
 import sqlite3
 import threading
 from contextlib import closing
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 SCHEMA = """
@@ -50,13 +50,14 @@ class FeedbackStore:
 
     def add(self, *, rating: str, question: str, answer: str, comment: str = "",
             citations: list[dict] | None = None, llm: str | None = None) -> int:
-        created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        created = datetime.now(UTC).isoformat(timespec="seconds")
         with closing(self._connect()) as db, db:
             cursor = db.execute(
                 "INSERT INTO feedback (created_at, rating, comment, question, answer, citations, llm) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (created, rating, comment, question, answer, json.dumps(citations or [], ensure_ascii=False), llm),
             )
+            assert cursor.lastrowid is not None  # every INSERT sets it
             return cursor.lastrowid
 
     def list(self, limit: int = 50, offset: int = 0) -> list[dict]:

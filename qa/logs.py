@@ -52,7 +52,7 @@ class AccessLog:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"]
-                message = message | {"headers": headers + [(b"x-request-id", request_id.encode())]}
+                message = {**message, "headers": [*headers, (b"x-request-id", request_id.encode())]}
             await send(message)
 
         try:

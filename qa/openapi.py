@@ -7,6 +7,8 @@ the published schema matches what the server really sends, 422 included.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
 
 ERROR_SCHEMA = {
@@ -29,28 +31,31 @@ API_ONLY = {
     "503": "The index is not built yet or the LLM is unavailable.",
 }
 # For routes guarded by ``require_api_key``: ``responses=API_KEY_REQUIRED``.
-API_KEY_REQUIRED = {401: {"description": "A valid API key is required (Authorization: Bearer or X-API-Key)."}}
+API_KEY_REQUIRED: dict[int | str, dict[str, Any]] = {
+    401: {"description": "A valid API key is required (Authorization: Bearer or X-API-Key)."},
+}
 
 
 def document_errors(app: FastAPI) -> None:
     """Wrap ``app.openapi`` so the generated schema carries the shared error responses."""
     generate = app.openapi
 
-    def openapi() -> dict:
-        if app.openapi_schema is None:  # the schema is built once, on first request
-            schema = generate()
-            schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
-            for path, operations in schema.get("paths", {}).items():
-                for operation in operations.values():
-                    codes = dict(ALWAYS)
-                    if "requestBody" in operation or operation.get("parameters"):
-                        codes |= WITH_INPUT
-                    if path.startswith(("/api/", "/slack/")):
-                        codes |= API_ONLY
-                    _add(operation["responses"], codes)
-        return app.openapi_schema
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:  # the schema is built once, on first request
+            return app.openapi_schema
+        schema = generate()  # which caches it in app.openapi_schema
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        for path, operations in schema.get("paths", {}).items():
+            for operation in operations.values():
+                codes = dict(ALWAYS)
+                if "requestBody" in operation or operation.get("parameters"):
+                    codes |= WITH_INPUT
+                if path.startswith(("/api/", "/slack/")):
+                    codes |= API_ONLY
+                _add(operation["responses"], codes)
+        return schema
 
-    app.openapi = openapi
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to extend the schema
 
 
 def _add(responses: dict, codes: dict[str, str]) -> None:

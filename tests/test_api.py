@@ -1,11 +1,28 @@
-"""The JSON API over a real uvicorn server on 127.0.0.1 and the real index of the shipped corpus."""
+"""The JSON API over a real uvicorn server on 127.0.0.1 and the real index of the shipped corpus, and
+the app's assembly: explicit parts, registry-derived choices, validated responses."""
 
+import asyncio
+import importlib
 import json
+import sys
+from dataclasses import fields
+from typing import cast
 
 import httpx
 import pytest
 
+from core.settings import Settings
+from index.build import BuildReport
+from index.loaders import LoadError
+from qa.answer_types import Answer
+from qa.app import create_app
 from qa.cli import main
+from qa.llm import BACKENDS
+from qa.passages import Passage
+from qa.retrieval import RETRIEVERS
+from qa.service import Service
+from qa.routers.responses import (Document, DocumentsResponse, FeedbackCreated, FeedbackPage, Health, LoadFailure,
+                                  RankedPassage, ReindexReport, SearchResponse)
 
 HAINAN = "When was the Law on the Hainan Free Trade Port passed?"
 HAINAN_DOC = "2021-06-10-hainan-free-trade-port-law-en"
@@ -125,3 +142,77 @@ def test_ask_outside_the_documents_is_refused(client):
 def test_empty_question_is_a_400(client):
     response = client.post("/api/ask", json={"question": "   ", "llm": "extractive"})
     assert response.status_code in (400, 422)
+
+
+# --- how the app is assembled, and the contract it publishes ---
+
+def test_every_json_route_publishes_the_model_of_its_success_body():
+    paths = create_app(Settings(llm="extractive")).openapi()["paths"]
+    expected = {
+        ("/healthz", "get", "200"): Health, ("/api/search", "post", "200"): SearchResponse,
+        ("/api/ask", "post", "200"): Answer, ("/api/documents", "get", "200"): DocumentsResponse,
+        ("/api/documents/{doc_id}", "get", "200"): Document, ("/api/reindex", "post", "200"): ReindexReport,
+        ("/api/feedback", "post", "201"): FeedbackCreated, ("/api/feedback", "get", "200"): FeedbackPage,
+    }
+    published = {(path, method, code): paths[path][method]["responses"][code]["content"]["application/json"]["schema"]
+                 for path, method, code in expected}
+    assert published == {key: {"$ref": f"#/components/schemas/{model.__name__}"} for key, model in expected.items()}
+
+
+class OffModelService:
+    """Hands the routes data that does not match their response models."""
+
+    def documents(self) -> list[dict]:
+        return [{"doc_id": "d", "path": None, "title": "T", "source_url": None, "date": None, "language": "en",
+                 "metadata": {}, "chunks": 1, "content_hash": "an internal field"}]
+
+    def index_info(self) -> dict:
+        return {"version": "v1", "chunks": "many", "documents": 1, "model": "m"}
+
+
+def test_what_leaves_is_validated_extra_fields_dropped_and_a_wrong_shape_refused():
+    app = create_app(Settings(llm="extractive"), cast(Service, OffModelService()))
+
+    async def get(path: str) -> httpx.Response:
+        transport = httpx.ASGITransport(app, raise_app_exceptions=False)  # the lifespan does not run
+        async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
+            return await client.get(path)
+
+    documents = asyncio.run(get("/api/documents"))
+    assert documents.status_code == 200 and "content_hash" not in documents.json()["documents"][0]
+    health = asyncio.run(get("/healthz"))
+    assert health.status_code == 500 and health.json()["error"] == "internal error"
+
+
+def test_the_mirrored_bodies_have_exactly_the_fields_of_what_they_mirror():
+    assert set(RankedPassage.model_fields) == {"rank"} | {f.name for f in fields(Passage)}
+    assert set(ReindexReport.model_fields) == {f.name for f in fields(BuildReport)}
+    assert set(LoadFailure.model_fields) == {f.name for f in fields(LoadError)}
+
+
+def test_request_choices_are_the_registries():
+    schemas = create_app(Settings(llm="extractive")).openapi()["components"]["schemas"]
+    assert schemas["SearchRequest"]["properties"]["mode"]["enum"] == ["hybrid", *RETRIEVERS]
+    [named, null] = schemas["AskRequest"]["properties"]["llm"]["anyOf"]
+    assert named["enum"] == list(BACKENDS) and null == {"type": "null"}
+
+
+def test_an_unknown_llm_backend_stops_the_app_before_it_starts():
+    with pytest.raises(ValueError, match="QA_LLM.*'gpt-magic'.*extractive"):
+        create_app(Settings(llm="gpt-magic"))
+
+
+def test_a_missing_router_module_stops_the_app_instead_of_being_skipped(monkeypatch):
+    monkeypatch.delattr("qa.routers.slack")
+    monkeypatch.setitem(sys.modules, "qa.routers.slack", None)  # as if the file were gone
+    monkeypatch.delitem(sys.modules, "qa.app")
+    with pytest.raises(ImportError, match="qa.routers.slack"):
+        importlib.import_module("qa.app")
+
+
+def test_an_unknown_backend_or_search_mode_is_a_422_naming_the_choices(client):
+    response = client.post("/api/ask", json={"question": HAINAN, "llm": "gpt-magic"})
+    assert response.status_code == 422
+    assert response.json()["error"].startswith("llm:") and ", ".join(BACKENDS) in response.json()["error"]
+    response = client.post("/api/search", json={"query": HAINAN, "mode": "magic"})
+    assert response.status_code == 422 and "hybrid" in response.json()["error"]

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from qa.settings import REPO_ROOT, Settings
+from core.settings import REPO_ROOT, Settings
 
 COMPOSE = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
 APP = COMPOSE["services"]["app"]
@@ -66,7 +66,7 @@ def test_every_qa_variable_is_a_setting(source):
     variables = [k for k in env if k.startswith("QA_")]
     assert variables
     unknown = [k for k in variables if setting_name(k) not in Settings.model_fields]
-    assert not unknown, f"not fields of qa.settings.Settings: {unknown}"
+    assert not unknown, f"not fields of core.settings.Settings: {unknown}"
 
 
 def test_the_compose_environment_is_valid_configuration(monkeypatch):

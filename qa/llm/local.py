@@ -16,11 +16,15 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from qa.errors import LLMTimeout, LLMUnavailable
-from qa.llm import Prompt
+from core.errors import LLMTimeout, LLMUnavailable
+from core.settings import Settings
+from qa.llm import LLM, Prompt
 from qa.llm.model_files import ensure_packaged_model
-from qa.settings import Settings
+
+if TYPE_CHECKING:
+    from llama_cpp import Llama
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +50,7 @@ def check_runs(path: Path, timeout: float = 300.0) -> None:
         raise LLMUnavailable(NOT_INSTALLED)
     try:
         done = subprocess.run([sys.executable, "-c", PROBE, str(path)], capture_output=True, text=True,
-                              timeout=timeout)
+                              timeout=timeout, check=False)  # the return code is judged below
     except subprocess.TimeoutExpired as exc:
         raise LLMUnavailable(f"llama.cpp did not answer one token of {path.name} in {timeout:g} s") from exc
     if done.returncode < 0:
@@ -58,17 +62,18 @@ def check_runs(path: Path, timeout: float = 300.0) -> None:
         raise LLMUnavailable(f"llama.cpp cannot run {path.name}: {last}")
 
 
-class LocalLLM:
+class LocalLLM(LLM):
     name = "local"
+    generative = True
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self._model = None
+        self._model: Llama | None = None
         self._lock = threading.Lock()
 
-    def _load(self):
+    def _load(self) -> Llama:
         try:
-            from llama_cpp import Llama
+            from llama_cpp import Llama  # noqa: PLC0415 - optional dependency, imported only when used
         except ImportError as exc:
             raise LLMUnavailable(NOT_INSTALLED) from exc
         path = gguf_path(self.settings)
@@ -87,6 +92,13 @@ class LocalLLM:
             if self._model is None:
                 self._model = self._load()
 
+    def close(self) -> None:
+        """Free the model's memory (shutdown); a later question would load it again."""
+        with self._lock:
+            if self._model is not None:
+                self._model.close()
+                self._model = None
+
     def stream(self, prompt: Prompt, *, max_tokens: int) -> Iterator[str]:
         deadline = time.monotonic() + self.settings.llm_timeout
         if not self._lock.acquire(timeout=self.settings.llm_timeout):
@@ -94,8 +106,9 @@ class LocalLLM:
         try:
             if self._model is None:
                 self._model = self._load()
-            chunks = self._model.create_chat_completion(
-                prompt.messages, stream=True, temperature=0.0, max_tokens=max_tokens)
+            # llama_cpp types messages and stream chunks as TypedDicts; ours are plain dicts.
+            chunks: Iterator[dict[str, Any]] = self._model.create_chat_completion(  # type: ignore[assignment]
+                prompt.messages, stream=True, temperature=0.0, max_tokens=max_tokens)  # type: ignore[arg-type]
             for chunk in chunks:
                 if time.monotonic() > deadline:
                     raise LLMTimeout(f"the local model took longer than {self.settings.llm_timeout:g} s")

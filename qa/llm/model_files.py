@@ -11,8 +11,8 @@ import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
 
+from core.errors import LLMUnavailable
 from index.atomic import atomic_write
-from qa.errors import LLMUnavailable
 
 MODEL_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 PARTS = 22

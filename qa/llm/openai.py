@@ -6,6 +6,10 @@ exponential backoff, honouring a capped ``Retry-After``; the whole call, retries
 included, stays within ``llm_timeout``. Once text has been yielded nothing is retried:
 a broken stream raises LLMUnavailable and the pipeline falls back. Error messages carry
 the status code only, never a response body or the API key.
+
+The ``httpx.Client`` is injected (its transport is what tests replace) or made by
+``http_client()``; whoever makes it closes it. Timeouts and retries live here, per call,
+not in the client: the deadline of one call spans all of its attempts.
 """
 
 from __future__ import annotations
@@ -19,9 +23,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from qa.errors import LLMTimeout, LLMUnavailable
-from qa.llm import Prompt
-from qa.settings import Settings
+from core.errors import LLMTimeout, LLMUnavailable
+from core.settings import Settings
+from qa.llm import LLM, Prompt
 
 log = logging.getLogger(__name__)
 
@@ -37,19 +41,37 @@ def chat_url(base_url: str) -> str:
     return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/chat/completions"))
 
 
-class OpenAILLM:
-    name = "openai"
+def http_client() -> httpx.Client:
+    """The backend's connection pool when none is injected. Synchronous: the backend runs
+    in worker threads, and an ``httpx.Client`` may be shared between them."""
+    return httpx.Client(follow_redirects=False)
 
-    def __init__(self, settings: Settings):
+
+def request_headers(settings: Settings, url: str) -> dict[str, str]:
+    headers = {"Accept": "text/event-stream"}
+    if settings.openai_api_key is not None:
+        key = settings.openai_api_key.get_secret_value()
+        headers["Authorization"] = f"Bearer {key}"
+        if "api-version=" in urlsplit(url).query:  # Azure OpenAI takes its key here
+            headers["api-key"] = key
+    return headers
+
+
+class OpenAILLM(LLM):
+    name = "openai"
+    generative = True
+
+    def __init__(self, settings: Settings, client: httpx.Client | None = None):
         self.settings = settings
         self.url = chat_url(settings.openai_base_url)
-        headers = {"Accept": "text/event-stream"}
-        if settings.openai_api_key is not None:
-            key = settings.openai_api_key.get_secret_value()
-            headers["Authorization"] = f"Bearer {key}"
-            if "api-version=" in urlsplit(self.url).query:  # Azure OpenAI takes its key here
-                headers["api-key"] = key
-        self._client = httpx.Client(headers=headers, follow_redirects=False)
+        self.headers = request_headers(settings, self.url)
+        self._owns_client = client is None
+        self._client = client if client is not None else http_client()
+
+    def close(self) -> None:
+        """Close the connection pool this backend made; an injected client is its maker's to close."""
+        if self._owns_client:
+            self._client.close()
 
     def stream(self, prompt: Prompt, *, max_tokens: int) -> Iterator[str]:
         body = {"model": self.settings.openai_model, "messages": prompt.messages, "stream": True,
@@ -58,7 +80,8 @@ class OpenAILLM:
         attempt = 0
         while True:
             try:
-                with self._client.stream("POST", self.url, json=body, timeout=_timeout(deadline)) as response:
+                with self._client.stream("POST", self.url, json=body, headers=self.headers,
+                                         timeout=_timeout(deadline)) as response:
                     if response.status_code == 200:
                         yield from _pieces(response, deadline)
                         return
@@ -163,7 +186,7 @@ def _choice(chunk: dict) -> dict:
     return first if isinstance(first, dict) else {}
 
 
-def _text(message) -> Iterator[str]:
+def _text(message: object) -> Iterator[str]:
     """The ``content`` of a stream chunk's ``delta`` or of a whole reply's ``message``."""
     piece = message.get("content") if isinstance(message, dict) else None
     if isinstance(piece, str) and piece:

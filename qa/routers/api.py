@@ -9,24 +9,45 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import AsyncIterator
-from typing import Literal
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
-from index.build import BuildReport
+from core.errors import QAError
 from qa.answer_types import Answer
-from qa.errors import QAError
+from qa.events import Event
+from qa.llm import BACKENDS
 from qa.openapi import API_KEY_REQUIRED
-from qa.routers.deps import get_service, require_api_key
-from qa.routers.responses import Document, DocumentsResponse, Health, SearchResponse
+from qa.passages import Passage
+from qa.retrieval import RETRIEVERS
+from qa.routers.deps import ServiceDep, require_api_key
+from qa.routers.responses import Document, DocumentsResponse, Health, ReindexReport, SearchResponse
 from qa.service import Service
 
 router = APIRouter()
 log = logging.getLogger(__name__)
+
+
+def _one_of(names: Iterable[str]) -> tuple[AfterValidator, WithJsonSchema]:
+    """Validation and schema for a name that must be in a registry, read when this module
+    loads: the registries are the only lists of names, so adding a backend adds a choice."""
+    choices = tuple(names)
+
+    def check(value: str) -> str:
+        if value not in choices:
+            raise PydanticCustomError("enum", "Input should be one of: {expected}", {"expected": ", ".join(choices)})
+        return value
+
+    return AfterValidator(check), WithJsonSchema({"type": "string", "enum": list(choices)})
+
+
+SearchMode = Annotated[str, *_one_of(("hybrid", *RETRIEVERS))]
+LLMName = Annotated[str, *_one_of(BACKENDS)]
 
 
 class _Strict(BaseModel):
@@ -36,7 +57,7 @@ class _Strict(BaseModel):
 class SearchRequest(_Strict):
     query: str = Field(min_length=1, max_length=10_000, description="What to search for, English or Chinese.")
     k: int = Field(5, ge=1, le=50, description="How many passages to return.")
-    mode: Literal["hybrid", "dense", "bm25"] = Field("hybrid", description="Retriever (dense/bm25 for comparison).")
+    mode: SearchMode = Field("hybrid", description="hybrid, or one retriever alone (for comparison).")
 
 
 class HistoryMessage(_Strict):
@@ -49,30 +70,30 @@ class AskRequest(_Strict):
     history: list[HistoryMessage] = Field(default_factory=list, max_length=100,
                                           description="Earlier turns, oldest first.")
     k: int | None = Field(None, ge=1, le=20, description="Passages to retrieve.")
-    llm: Literal["extractive", "local", "openai"] | None = Field(None, description="Backend for this question.")
+    llm: LLMName | None = Field(None, description="Backend for this question (default: the server's).")
 
 
-def search_payload(query: str, passages) -> dict:
+def search_payload(query: str, passages: list[Passage]) -> dict:
     return {"query": query, "results": [{"rank": i} | p.to_dict() for i, p in enumerate(passages, start=1)]}
 
 
-@router.get("/healthz", tags=["service"], responses={200: {"model": Health}})
+@router.get("/healthz", tags=["service"], response_model=Health)
 async def healthz(request: Request) -> dict:
     service: Service | None = getattr(request.app.state, "service", None)
     # In a thread: the first call after a new index version is published loads it.
     return {"status": "ok", "index": await run_in_threadpool(service.index_info) if service else None}
 
 
-@router.post("/api/search", tags=["search"], responses={200: {"model": SearchResponse}})
-async def search(body: SearchRequest, request: Request, service: Service = Depends(get_service)) -> dict:
+@router.post("/api/search", tags=["search"], response_model=SearchResponse)
+async def search(body: SearchRequest, request: Request, service: ServiceDep) -> dict:
     started = time.perf_counter()
     passages = await run_in_threadpool(service.search, body.query, body.k, body.mode)
     request.app.state.metrics.retrieval.labels(mode=body.mode).observe(time.perf_counter() - started)
     return search_payload(body.query, passages)
 
 
-@router.post("/api/ask", tags=["answers"], responses={200: {"model": Answer}})
-async def ask(body: AskRequest, request: Request, service: Service = Depends(get_service)) -> dict:
+@router.post("/api/ask", tags=["answers"], response_model=Answer)
+async def ask(body: AskRequest, request: Request, service: ServiceDep) -> dict:
     history = [m.model_dump() for m in body.history]
     answer = await run_in_threadpool(service.ask, body.question, history, body.k, body.llm)
     payload = answer.to_dict()
@@ -82,8 +103,8 @@ async def ask(body: AskRequest, request: Request, service: Service = Depends(get
 
 @router.post("/api/chat", tags=["answers"], response_class=StreamingResponse,
              responses={200: {"content": {"text/event-stream": {}}, "description": "Server-sent events: "
-                              "meta, token*, answer, done; or error."}})
-async def chat(body: AskRequest, request: Request, service: Service = Depends(get_service)) -> StreamingResponse:
+                              "meta, evidence, token*, answer, done; or error."}})
+async def chat(body: AskRequest, request: Request, service: ServiceDep) -> StreamingResponse:
     history = [m.model_dump() for m in body.history]
     events = service.ask_stream(body.question, history, body.k, body.llm)
     # The first event comes after validation: bad input still gets a plain 4xx response.
@@ -92,16 +113,16 @@ async def chat(body: AskRequest, request: Request, service: Service = Depends(ge
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
-async def _sse(first: tuple[str, object], events, request: Request) -> AsyncIterator[str]:
+async def _sse(first: Event, events: Iterator[Event], request: Request) -> AsyncIterator[str]:
     try:
-        yield _event(*_shape(*first))
-        async for kind, value in iterate_in_threadpool(events):
+        yield _event(first.kind, first.payload())
+        async for event in iterate_in_threadpool(events):
             if await request.is_disconnected():
                 break
-            kind, data = _shape(kind, value)
-            if kind == "answer":
+            data = event.payload()
+            if event.kind == "answer":
                 request.app.state.metrics.observe_answer(data)
-            yield _event(kind, data)
+            yield _event(event.kind, data)
         else:
             yield _event("done", {})
     except QAError as exc:
@@ -113,29 +134,23 @@ async def _sse(first: tuple[str, object], events, request: Request) -> AsyncIter
         events.close()
 
 
-def _shape(kind: str, value) -> tuple[str, dict]:
-    if kind == "token":
-        return kind, {"text": value}
-    return kind, value.to_dict() if hasattr(value, "to_dict") else value
-
-
 def _event(kind: str, data: dict) -> str:
     return f"event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-@router.get("/api/documents", tags=["documents"], responses={200: {"model": DocumentsResponse}})
-async def documents(service: Service = Depends(get_service)) -> dict:
+@router.get("/api/documents", tags=["documents"], response_model=DocumentsResponse)
+async def documents(service: ServiceDep) -> dict:
     return {"documents": await run_in_threadpool(service.documents)}
 
 
-@router.get("/api/documents/{doc_id:path}", tags=["documents"],
-            responses={200: {"model": Document}, 404: {"description": "No document with that id."}})
-async def document(doc_id: str, service: Service = Depends(get_service)) -> dict:
+@router.get("/api/documents/{doc_id:path}", tags=["documents"], response_model=Document,
+            responses={404: {"description": "No document with that id."}})
+async def document(doc_id: str, service: ServiceDep) -> dict:
     return await run_in_threadpool(service.document, doc_id)
 
 
-@router.post("/api/reindex", tags=["admin"], dependencies=[Depends(require_api_key)],
-             responses={200: {"model": BuildReport}} | API_KEY_REQUIRED)
-async def reindex(service: Service = Depends(get_service)) -> dict:
+@router.post("/api/reindex", tags=["admin"], dependencies=[Depends(require_api_key)], response_model=ReindexReport,
+             responses=API_KEY_REQUIRED)
+async def reindex(service: ServiceDep) -> ReindexReport:
     report = await run_in_threadpool(service.reindex)
-    return report.to_dict() | {"errors": [e.__dict__ for e in report.errors]}
+    return ReindexReport.model_validate(report)

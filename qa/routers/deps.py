@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hmac
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 
-from qa.errors import Unauthorized
+from core.errors import Unauthorized
+from core.settings import Settings
 from qa.service import Service
-from qa.settings import Settings
 
 
 def get_settings(request: Request) -> Settings:
@@ -17,6 +18,9 @@ def get_settings(request: Request) -> Settings:
 
 def get_service(request: Request) -> Service:
     return request.app.state.service
+
+
+ServiceDep = Annotated[Service, Depends(get_service)]
 
 
 def presented_key(request: Request) -> str:

@@ -1,14 +1,16 @@
-"""Response bodies of the JSON API, for the OpenAPI schema.
+"""Response bodies of the JSON API: each route declares one as its ``response_model``, so
+FastAPI validates what leaves and the published schema is the one enforced.
 
-Routes return plain dicts built by the same functions the CLI uses; these models only
-document them (``responses={200: {"model": ...}}``; answers and build reports are
-documented by their dataclasses), so clients and the schemathesis
-suite can check every response against the published schema.
+Answers use ``qa.answer_types.Answer`` directly. The index build report is a dataclass on
+the build side (``index/`` must not depend on the serving side), mirrored here and kept in
+step by a test. Nothing here decides anything: the routes' functions build the data.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class RankedPassage(BaseModel):
@@ -40,7 +42,7 @@ class DocumentSummary(BaseModel):
     source_url: str | None
     date: str | None
     language: str | None
-    metadata: dict
+    metadata: dict[str, Any]
     chunks: int | None
 
 
@@ -62,3 +64,66 @@ class IndexInfo(BaseModel):
 class Health(BaseModel):
     status: str
     index: IndexInfo | None
+
+
+class LoadFailure(BaseModel):
+    """A document the build could not read, and why."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    path: str
+    reason: str
+
+
+class ReindexReport(BaseModel):
+    """What ``/api/reindex`` did: ``index.build.BuildReport``, validated from its attributes."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    documents: int
+    added: list[str]
+    changed: list[str]
+    removed: list[str]
+    unchanged: int
+    chunks: int
+    chunks_embedded: int
+    errors: list[LoadFailure]
+    version: str
+    seconds: float
+    full_rebuild: bool
+
+
+Rating = Literal["up", "down"]
+
+
+class FeedbackCitation(BaseModel):
+    """A citation the rated answer showed; the same shape is accepted and listed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    n: int = Field(ge=1, le=100)
+    doc_id: str = Field(max_length=500)
+    chunk_id: str = Field("", max_length=500)
+    title: str = Field("", max_length=1000)
+
+
+class FeedbackCreated(BaseModel):
+    id: int = Field(description="The stored feedback's id.")
+
+
+class FeedbackEntry(BaseModel):
+    id: int
+    created_at: str = Field(description="UTC, ISO 8601.")
+    rating: Rating
+    comment: str
+    question: str
+    answer: str
+    citations: list[FeedbackCitation]
+    llm: str | None
+
+
+class FeedbackPage(BaseModel):
+    feedback: list[FeedbackEntry] = Field(description="Newest first.")
+    total: int
+    limit: int
+    offset: int

@@ -7,7 +7,7 @@ points, so it serves the same page, which opens its reader on that document.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse
@@ -15,10 +15,11 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
+from core.settings import REPO_ROOT
 from qa.feedback import FeedbackStore
 from qa.openapi import API_KEY_REQUIRED
 from qa.routers.deps import require_api_key
-from qa.settings import REPO_ROOT
+from qa.routers.responses import FeedbackCitation, FeedbackCreated, FeedbackPage, Rating
 
 WEB_DIR = REPO_ROOT / "web"
 
@@ -30,15 +31,8 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class FeedbackCitation(_Strict):
-    n: int = Field(ge=1, le=100)
-    doc_id: str = Field(max_length=500)
-    chunk_id: str = Field("", max_length=500)
-    title: str = Field("", max_length=1000)
-
-
 class FeedbackRequest(_Strict):
-    rating: Literal["up", "down"] = Field(description="Thumbs up or down.")
+    rating: Rating = Field(description="Thumbs up or down.")
     comment: str = Field("", max_length=2000, description="What was good or wrong, optional.")
     question: str = Field(min_length=1, max_length=10_000, description="The question that was answered.")
     answer: str = Field(max_length=20_000, description="The answer shown.")
@@ -52,6 +46,9 @@ def feedback_store(request: Request) -> FeedbackStore:
     if getattr(state, "feedback", None) is None:
         state.feedback = FeedbackStore(state.settings.feedback_db)
     return state.feedback
+
+
+FeedbackDep = Annotated[FeedbackStore, Depends(feedback_store)]
 
 
 def _page() -> FileResponse:
@@ -69,19 +66,20 @@ async def document_page(doc_id: str = "") -> FileResponse:
     return _page()
 
 
-@router.post("/api/feedback", tags=["feedback"], status_code=201)
-async def add_feedback(body: FeedbackRequest, store: FeedbackStore = Depends(feedback_store)) -> dict:
+@router.post("/api/feedback", tags=["feedback"], status_code=201, response_model=FeedbackCreated)
+async def add_feedback(body: FeedbackRequest, store: FeedbackDep) -> FeedbackCreated:
     citations = [c.model_dump() for c in body.citations]
     feedback_id = await run_in_threadpool(
         store.add, rating=body.rating, comment=body.comment.strip(), question=body.question,
         answer=body.answer, citations=citations, llm=body.llm,
     )
-    return {"id": feedback_id}
+    return FeedbackCreated(id=feedback_id)
 
 
-@router.get("/api/feedback", tags=["feedback"], dependencies=[Depends(require_api_key)], responses=API_KEY_REQUIRED)
-async def list_feedback(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
-                        store: FeedbackStore = Depends(feedback_store)) -> dict:
+@router.get("/api/feedback", tags=["feedback"], dependencies=[Depends(require_api_key)], response_model=FeedbackPage,
+            responses=API_KEY_REQUIRED)
+async def list_feedback(store: FeedbackDep, limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                        offset: Annotated[int, Query(ge=0)] = 0) -> dict:
     items = await run_in_threadpool(store.list, limit, offset)
     total = await run_in_threadpool(store.count)
     return {"feedback": items, "total": total, "limit": limit, "offset": offset}

@@ -3,9 +3,11 @@ backend: a real HTTP/1.1 server speaking the wire format (SSE ``chat.completion.
 events ending in ``data: [DONE]``, or one ``chat.completion`` JSON when not streaming).
 
 Scriptable per test: ``script(...)`` queues behaviours taken one per request (a reply, an
-error status with ``Retry-After``, a hang, a stream cut off mid-way, garbage); when the
+error status with ``Retry-After``, a hang, a stream cut off mid-way); when the
 queue is empty ``responder(request)`` decides, so a test can answer by what was asked.
-Every request is recorded (path, query, headers, JSON body).
+Every request is recorded (path, query, headers, JSON body). It is for what only a socket
+shows (timeouts, dropped connections, real streaming) and for driving the pipeline; the
+backend's protocol cases run against ``httpx.MockTransport`` in tests/llm/test_openai.py.
 """
 
 from __future__ import annotations
@@ -43,9 +45,8 @@ class Request:
 
 @dataclass
 class Behaviour:
-    kind: str  # "reply", "whole", "status", "hang", "truncate", "garbage"
+    kind: str  # "reply", "status", "hang", "truncate"
     text: str = ""
-    line: bytes = b""
     status: int = 200
     retry_after: str | None = None
     seconds: float = 0.0
@@ -53,11 +54,6 @@ class Behaviour:
 
 def reply(text: str) -> Behaviour:
     return Behaviour("reply", text)
-
-
-def whole(text: str) -> Behaviour:
-    """One ``chat.completion`` JSON even when a stream was asked for (some servers do that)."""
-    return Behaviour("whole", text)
 
 
 def status(code: int, retry_after: str | None = None) -> Behaviour:
@@ -72,11 +68,6 @@ def hang(seconds: float, after: str = "") -> Behaviour:
 def truncate(text: str) -> Behaviour:
     """Stream ``text``, then drop the connection without ``finish_reason`` or ``[DONE]``."""
     return Behaviour("truncate", text)
-
-
-def garbage(line: bytes, text: str = "Sure") -> Behaviour:
-    """Stream ``text``, then ``line`` (e.g. an HTML error page or ``data:`` that is not JSON)."""
-    return Behaviour("garbage", text, line=line)
 
 
 def _hello(request: Request) -> Behaviour:
@@ -169,7 +160,7 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 return self._json(behaviour.status, _error(f"fake error {behaviour.status}", "server_error"), extra)
             if behaviour.kind == "hang" and not behaviour.text:
                 fake.stopping.wait(behaviour.seconds)
-            if not body.get("stream") or behaviour.kind == "whole":
+            if not body.get("stream"):
                 return self._json(200, {
                     "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()), "model": model,
                     "choices": [{"index": 0, "message": {"role": "assistant", "content": behaviour.text},
@@ -192,11 +183,8 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             if behaviour.kind == "truncate":
                 self.close_connection = True  # no last chunk: the body ends mid-message
                 return
-            if behaviour.kind == "garbage":
-                self._send(behaviour.line + b"\n\n")
-            else:
-                self._send(_chunk(model, {}, "stop"))
-                self._send(b"data: [DONE]\n\n")
+            self._send(_chunk(model, {}, "stop"))
+            self._send(b"data: [DONE]\n\n")
             self.wfile.write(b"0\r\n\r\n")
 
         def _send(self, data: bytes):
@@ -226,7 +214,7 @@ def _error(message: str, kind: str) -> dict:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def handle_error(self, request, client_address):
+    def handle_error(self, request, _client_address):
         """A client that gave up (its timeout) closes the socket mid-reply: not an error here."""
 
 

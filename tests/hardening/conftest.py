@@ -7,7 +7,7 @@ from contextlib import contextmanager
 import pytest
 
 from qa.app import create_app
-from qa.settings import Settings
+from core.settings import Settings
 from tests.live import running
 
 

@@ -113,16 +113,16 @@ def test_secrets_never_reach_the_logs(serve, corpus_settings, embedder, caplog):
     caplog.set_level(logging.DEBUG)
     # The openai backend points at a closed port, so its failure path logs too.
     overrides = SECRETS | {"openai_base_url": "http://127.0.0.1:9/v1", "openai_retries": 0, "llm_timeout": 5}
-    with serve(Service(with_settings(corpus_settings, **overrides), embedder), **overrides) as url:
-        with httpx.Client(base_url=url, timeout=60) as client:
-            client.post("/api/reindex", headers={"Authorization": "Bearer apikey-SECRET-0001"})
-            client.post("/api/reindex", headers={"X-API-Key": "wrong-SECRET-0005"})
-            # urllib, not httpx: the test's own httpx client would log this URL itself.
-            urllib.request.urlopen(f"{url}/api/documents?token=query-SECRET-0006", timeout=60).read()
-            client.post("/api/ask", json={"question": "How was the 127th Canton Fair held?", "llm": "openai"})
-            client.post("/slack/events", content=b'{"type": "url_verification", "challenge": "c"}',
-                        headers={"X-Slack-Signature": "v0=bad", "X-Slack-Request-Timestamp": "1"})
-            client.get("/nope")
+    with (serve(Service(with_settings(corpus_settings, **overrides), embedder), **overrides) as url,
+          httpx.Client(base_url=url, timeout=60) as client):
+        client.post("/api/reindex", headers={"Authorization": "Bearer apikey-SECRET-0001"})
+        client.post("/api/reindex", headers={"X-API-Key": "wrong-SECRET-0005"})
+        # urllib, not httpx: the test's own httpx client would log this URL itself.
+        urllib.request.urlopen(f"{url}/api/documents?token=query-SECRET-0006", timeout=60).read()
+        client.post("/api/ask", json={"question": "How was the 127th Canton Fair held?", "llm": "openai"})
+        client.post("/slack/events", content=b'{"type": "url_verification", "challenge": "c"}',
+                    headers={"X-Slack-Signature": "v0=bad", "X-Slack-Request-Timestamp": "1"})
+        client.get("/nope")
     logged = caplog.text + "\n".join(str(r.args) for r in caplog.records)
     assert "qa.access" in caplog.text  # the requests were logged...
     for secret in ["SECRET-0001", "SECRET-0002", "SECRET-0003", "SECRET-0004", "SECRET-0005", "SECRET-0006"]:

@@ -101,8 +101,8 @@ def test_valid_requests_still_succeed(client, path):
 
 def test_a_body_over_the_limit_is_refused_by_its_length(client, corpus_settings):
     body = json.dumps({"question": "x" * (corpus_settings.max_body_bytes + 10)})
-    body = assert_refused(client.post("/api/ask", content=body, headers={"content-type": "application/json"}), 413)
-    assert str(corpus_settings.max_body_bytes) in body["error"]
+    refused = assert_refused(client.post("/api/ask", content=body, headers={"content-type": "application/json"}), 413)
+    assert str(corpus_settings.max_body_bytes) in refused["error"]
 
 
 def test_a_streamed_body_over_the_limit_is_refused_without_a_length(client, corpus_settings):

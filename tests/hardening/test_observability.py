@@ -11,9 +11,9 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from core.errors import LLMUnavailable
 from qa.app import create_app
-from qa.errors import LLMUnavailable
-from qa.llm import BACKENDS
+from qa.llm import BACKENDS, LLM
 from qa.service import Service
 
 
@@ -109,12 +109,13 @@ def test_every_app_has_its_own_registry(corpus_settings, service):
     assert b'route="/healthz"' not in second.state.metrics.render()
 
 
-class Unavailable:
+class Unavailable(LLM):
     name = "openai"
+    generative = True
 
     def stream(self, prompt, *, max_tokens):
+        yield from ()  # a generator, like every backend: it fails when first read
         raise LLMUnavailable("the LLM server answered 503")
-        yield  # a generator, like every backend
 
 
 def test_fallbacks_to_the_extractive_backend_are_counted(serve, corpus_settings, embedder, monkeypatch):

@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from qa.app import create_app
-from qa.settings import Settings
+from core.settings import Settings
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance, negative_data_rejection]
@@ -25,12 +25,12 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 # The schema is the app's own, generated without serving anything; the calls go to a
 # live server over the session index.
-schema = schemathesis.openapi.from_dict(create_app(Settings(llm="extractive")).openapi())
-schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], max_examples=30,
+spec = schemathesis.openapi.from_dict(create_app(Settings(llm="extractive")).openapi())
+spec.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], max_examples=30,
                                 deterministic=True, database="none")
-rejection = schema.config.checks.negative_data_rejection
+rejection = spec.config.checks.negative_data_rejection
 rejection.expected_statuses = [*rejection.expected_statuses, "413"]  # over a size limit is a rejection too
-schema = schema.exclude(path_regex=r"^/(slack/|api/reindex)")
+schema = spec.exclude(path_regex=r"^/(slack/|api/reindex)")
 
 
 @schema.parametrize()

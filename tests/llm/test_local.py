@@ -22,7 +22,7 @@ from qa.llm import Prompt
 from qa.llm.local import gguf_path
 from qa.llm.openai import OpenAILLM
 from qa.prompts import template
-from qa.settings import REPO_ROOT, Settings
+from core.settings import REPO_ROOT, Settings
 from tests.live import free_port
 
 pytestmark = pytest.mark.slow

@@ -1,24 +1,260 @@
-"""The ``openai`` backend against a real OpenAI-compatible server on 127.0.0.1, then the
-answer pipeline driven by that server: what the model says is never trusted as is."""
+"""The ``openai`` backend: the wire protocol through ``httpx.MockTransport`` (retries,
+status codes, malformed and split streams, without sockets or sleeping), socket-level
+faults against a real OpenAI-compatible server on 127.0.0.1, then the answer pipeline
+driven by that server: what the model says is never trusted as is."""
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from typing import Any
 
+import httpx
 import pytest
 from pydantic import SecretStr
 
-from qa.errors import LLMTimeout, LLMUnavailable
+import qa.llm.openai as openai_backend
+from core.errors import LLMTimeout, LLMUnavailable
+from core.settings import Settings
 from qa.llm import Prompt
-from qa.llm.openai import OpenAILLM
-from qa.settings import Settings
-from tests.fakes.openai_server import (Request, garbage, hang, reply, running_fake_openai, status, truncate,
-                                       whole)
+from qa.llm.openai import MAX_WAIT, OpenAILLM
+from qa.service import Service
+from tests.fakes.openai_server import Request, hang, reply, running_fake_openai, status, truncate
+from tests.live import free_port
 
 KEY = "sk-test-0123456789"
 PROMPT = Prompt("answer", [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi?"}], "Hi?")
 MADE_UP = "Penguins will receive free ice cream on Mars every Tuesday."
+BASE_URL = "https://llm.example/v1"
 
+
+def settings(**overrides: Any) -> Settings:
+    options: dict[str, Any] = {"openai_base_url": BASE_URL, "openai_api_key": KEY, "openai_model": "test-model",
+               "openai_retries": 2, "llm_timeout": 10} | overrides
+    return Settings(**options)
+
+
+def collect(llm: OpenAILLM) -> tuple[list[str], Exception | None]:
+    """Pieces streamed before any error, and the error."""
+    pieces = []
+    try:
+        for piece in llm.stream(PROMPT, max_tokens=32):
+            pieces.append(piece)
+    except LLMUnavailable as exc:
+        return pieces, exc
+    return pieces, None
+
+
+# --- the wire protocol, through a mock transport ---
+
+Reply = httpx.Response | Callable[[httpx.Request], httpx.Response]
+
+
+class Mock:
+    """Answers requests with the scripted replies in turn, recording them. The last reply
+    repeats, so a function may answer any number of requests; a response answers one."""
+
+    def __init__(self, *replies: Reply):
+        self.replies = list(replies)
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        answer = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+        return answer(request) if callable(answer) else answer
+
+    def backend(self, **overrides) -> OpenAILLM:
+        return OpenAILLM(settings(**overrides), client=httpx.Client(transport=httpx.MockTransport(self)))
+
+
+def chunk(content: str | None = None, finish: str | None = None) -> bytes:
+    delta = {} if content is None else {"content": content}
+    event = {"object": "chat.completion.chunk", "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+    return f"data: {json.dumps(event, ensure_ascii=False)}\n\n".encode()
+
+
+def stream_of(text: str, *, split: int | None = None, done: bool = True) -> bytes:
+    """An SSE body streaming ``text`` in 4-character pieces, finished and ``[DONE]``."""
+    body = b": keep-alive\n\n" + b"".join(chunk(text[i:i + 4]) for i in range(0, len(text), 4))
+    return body + (chunk(finish="stop") + b"data: [DONE]\n\n" if done else b"")
+
+
+def sse(body: bytes | Iterable[bytes], status_code: int = 200) -> httpx.Response:
+    content = iter(body) if not isinstance(body, bytes) else body
+    return httpx.Response(status_code, headers={"content-type": "text/event-stream"}, content=content)
+
+
+def error(status_code: int, retry_after: str | None = None) -> httpx.Response:
+    headers = {"retry-after": retry_after} if retry_after else {}
+    return httpx.Response(status_code, headers=headers, json={"error": {"message": f"mock error {status_code}"}})
+
+
+@pytest.fixture
+def waits(monkeypatch) -> list[float]:
+    """The backoff waits the backend asked for, instead of sleeping them."""
+    asked: list[float] = []
+    monkeypatch.setattr(openai_backend.time, "sleep", asked.append)
+    return asked
+
+
+def test_request_carries_model_messages_generation_options_and_the_key():
+    mock = Mock(sse(stream_of("Hi.")))
+    collect(mock.backend())
+    [request] = mock.requests
+    assert request.url == f"{BASE_URL}/chat/completions"
+    assert json.loads(request.content) == {"model": "test-model", "messages": PROMPT.messages, "stream": True,
+                                           "temperature": 0, "max_tokens": 32}
+    assert request.headers["authorization"] == f"Bearer {KEY}"
+    assert request.headers["accept"] == "text/event-stream"
+
+
+def test_without_a_key_no_authorization_header_is_sent():
+    mock = Mock(sse(stream_of("Hi.")))
+    collect(mock.backend(openai_api_key=None))
+    assert "authorization" not in mock.requests[0].headers
+
+
+def test_azure_style_base_url_keeps_its_query_and_gets_the_key_header():
+    mock = Mock(sse(stream_of("Hi.")))
+    collect(mock.backend(openai_base_url="https://azure.example/openai/deployments/gpt4o?api-version=2024-06-01"))
+    [request] = mock.requests
+    assert request.url.path == "/openai/deployments/gpt4o/chat/completions"
+    assert request.url.params["api-version"] == "2024-06-01"
+    assert request.headers["api-key"] == KEY
+
+
+def test_wrong_key_fails_at_once_with_the_status_and_without_the_key(waits):
+    mock = Mock(error(401))
+    pieces, failure = collect(mock.backend(openai_api_key="sk-wrong-secret"))
+    assert isinstance(failure, LLMUnavailable) and "401" in str(failure)
+    assert "sk-wrong-secret" not in str(failure) and "\n" not in str(failure)
+    assert len(mock.requests) == 1 and waits == []
+
+
+def test_rate_limited_request_is_retried_after_the_servers_delay(waits):
+    mock = Mock(error(429, retry_after="2"), sse(stream_of("Second time lucky.")))
+    pieces, failure = collect(mock.backend())
+    assert failure is None and "".join(pieces) == "Second time lucky."
+    assert len(mock.requests) == 2 and waits == [2.0]
+
+
+def test_retry_after_may_be_an_http_date(waits):
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=5), usegmt=True)
+    mock = Mock(error(429, retry_after=when), sse(stream_of("Later.")))
+    pieces, failure = collect(mock.backend())
+    assert failure is None and len(waits) == 1 and 3 <= waits[0] <= 5
+
+
+def test_retry_after_is_capped(waits):
+    mock = Mock(error(503, retry_after="50"), sse(stream_of("Back.")))
+    pieces, failure = collect(mock.backend(llm_timeout=120))
+    assert failure is None and waits == [MAX_WAIT]
+
+
+def test_retry_after_beyond_the_time_budget_gives_up_instead_of_sleeping(waits):
+    mock = Mock(error(429, retry_after="3600"))
+    pieces, failure = collect(mock.backend(llm_timeout=5))
+    assert isinstance(failure, LLMUnavailable) and "429" in str(failure)
+    assert len(mock.requests) == 1 and waits == []
+
+
+def test_server_errors_are_retried_with_exponential_backoff_then_reported(waits):
+    mock = Mock(error(500), error(500), error(500))
+    pieces, failure = collect(mock.backend(openai_retries=2))
+    assert type(failure) is LLMUnavailable
+    assert "500" in str(failure) and "after 3 attempts" in str(failure) and "mock error" not in str(failure)
+    assert len(mock.requests) == 3 and waits == [0.5, 1.0]
+
+
+def test_a_server_error_then_a_reply_is_a_normal_answer(waits):
+    mock = Mock(error(502), sse(stream_of("Recovered.")))
+    pieces, failure = collect(mock.backend())
+    assert failure is None and "".join(pieces) == "Recovered." and waits == [0.5]
+
+
+def test_refused_connections_are_retried_then_unreachable(waits):
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    mock = Mock(refuse)
+    pieces, failure = collect(mock.backend(openai_retries=1))
+    assert type(failure) is LLMUnavailable and "cannot reach" in str(failure)
+    assert len(mock.requests) == 2 and waits == [0.5]
+
+
+def test_a_read_timeout_is_a_timeout_and_not_retried(waits):
+    def slow(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    mock = Mock(slow)
+    pieces, failure = collect(mock.backend())
+    assert isinstance(failure, LLMTimeout) and len(mock.requests) == 1
+
+
+@pytest.mark.parametrize("line", [b"<html><body>502 Bad Gateway</body></html>", b"data: {not json", b"data: [1, 2]"])
+def test_garbage_in_the_stream_is_unavailable_after_what_was_streamed(line):
+    mock = Mock(sse(stream_of("Sure", done=False) + line + b"\n\n"))
+    pieces, failure = collect(mock.backend())
+    assert type(failure) is LLMUnavailable
+    assert "".join(pieces) == "Sure" and len(mock.requests) == 1
+
+
+def test_an_error_event_mid_stream_is_unavailable():
+    mock = Mock(sse(stream_of("Half", done=False) + b'data: {"error": {"message": "overloaded"}}\n\n'))
+    pieces, failure = collect(mock.backend())
+    assert type(failure) is LLMUnavailable and "overloaded" not in str(failure)
+    assert "".join(pieces) == "Half"
+
+
+def test_a_stream_ending_without_a_finish_reason_is_unavailable():
+    mock = Mock(sse(stream_of("The answer is", done=False)))
+    pieces, failure = collect(mock.backend())
+    assert type(failure) is LLMUnavailable and "".join(pieces) == "The answer is"
+
+
+@pytest.mark.parametrize("size", [1, 3, 7, 64])
+def test_events_split_across_network_chunks_are_reassembled(size):
+    text = "Hainan 海南自由贸易港 law, passed 10 June 2021."
+    body = stream_of(text)  # the Chinese characters are 3 bytes each: some splits cut them
+    pieces, failure = collect(Mock(sse(body[i:i + size] for i in range(0, len(body), size))).backend())
+    assert failure is None and "".join(pieces) == text
+
+
+def test_crlf_lines_comments_other_fields_and_multiline_data_are_understood():
+    event = json.dumps({"choices": [{"delta": {"content": "two lines"}, "finish_reason": "stop"}]}, indent=1)
+    body = (b": keep-alive\r\n\r\nevent: message\r\nid: 7\r\nretry: 1000\r\n"
+            + b"".join(b"data: " + line.encode() + b"\r\n" for line in event.splitlines()) + b"\r\n")
+    pieces, failure = collect(Mock(sse(body)).backend())  # no [DONE]: finish_reason is enough
+    assert failure is None and pieces == ["two lines"]
+
+
+def test_the_last_event_needs_no_blank_line_after_it():
+    body = chunk("Done", finish="stop").rstrip(b"\n")
+    pieces, failure = collect(Mock(sse(body)).backend())
+    assert failure is None and pieces == ["Done"]
+
+
+def test_server_that_ignores_stream_and_sends_one_json_reply_still_works():
+    whole = httpx.Response(200, json={"object": "chat.completion", "choices": [
+        {"index": 0, "message": {"role": "assistant", "content": "All in one go."}, "finish_reason": "stop"}]})
+    pieces, failure = collect(Mock(whole).backend())
+    assert failure is None and pieces == ["All in one go."]
+
+
+def test_the_backend_closes_the_client_it_made_and_not_an_injected_one():
+    own = OpenAILLM(settings())
+    own.close()
+    assert own._client.is_closed
+    injected = httpx.Client(transport=httpx.MockTransport(Mock(sse(stream_of("Hi.")))))
+    OpenAILLM(settings(), client=injected).close()
+    assert not injected.is_closed
+    injected.close()
+
+
+# --- socket-level faults, against a real server on 127.0.0.1 ---
 
 @pytest.fixture(scope="module")
 def fake():
@@ -35,137 +271,49 @@ def server(fake):
 
 
 def backend(fake, **overrides) -> OpenAILLM:
-    options = {"openai_base_url": fake.base_url, "openai_api_key": KEY, "openai_model": "test-model",
-               "openai_retries": 2, "llm_timeout": 10} | overrides
-    return OpenAILLM(Settings(**options))
+    return OpenAILLM(settings(**{"openai_base_url": fake.base_url} | overrides))
 
-
-def collect(llm: OpenAILLM) -> tuple[list[str], Exception | None]:
-    """Pieces streamed before any error, and the error."""
-    pieces = []
-    try:
-        for piece in llm.stream(PROMPT, max_tokens=32):
-            pieces.append(piece)
-    except LLMUnavailable as exc:
-        return pieces, exc
-    return pieces, None
-
-
-# --- the backend ---
 
 def test_streamed_pieces_assemble_into_the_reply(server):
     server.script(reply("The circular was issued in November 2020."))
-    pieces, error = collect(backend(server))
-    assert error is None
+    pieces, failure = collect(backend(server))
+    assert failure is None
     assert len(pieces) > 1
     assert "".join(pieces) == "The circular was issued in November 2020."
-
-
-def test_request_carries_model_messages_and_generation_options(server):
-    collect(backend(server))
-    [request] = server.chat_requests()
-    assert request.path == "/v1/chat/completions"
-    assert request.body == {"model": "test-model", "messages": PROMPT.messages, "stream": True,
-                            "temperature": 0, "max_tokens": 32}
-
-
-def test_api_key_is_sent_as_a_bearer_token(server):
-    collect(backend(server))
     assert server.chat_requests()[0].authorization == f"Bearer {KEY}"
 
 
-def test_without_a_key_no_authorization_header_is_sent(server):
-    collect(backend(server, openai_api_key=None))
-    assert "authorization" not in server.requests[0].headers
-
-
-def test_wrong_key_fails_at_once_with_the_status_and_without_the_key(server):
-    pieces, error = collect(backend(server, openai_api_key="sk-wrong-secret"))
-    assert isinstance(error, LLMUnavailable) and "401" in str(error)
-    assert "sk-wrong-secret" not in str(error) and "\n" not in str(error)
-    assert len(server.requests) == 1
-
-
-def test_azure_style_base_url_keeps_its_query_and_gets_the_key_header(server):
-    llm = backend(server, openai_base_url=f"{server.url}/openai/deployments/gpt4o?api-version=2024-06-01")
-    collect(llm)
-    [request] = server.chat_requests()
-    assert request.path == "/openai/deployments/gpt4o/chat/completions"
-    assert request.query == {"api-version": "2024-06-01"}
-    assert request.headers["api-key"] == KEY
-
-
-def test_rate_limited_request_is_retried_after_the_servers_delay(server):
-    server.script(status(429, retry_after="1"), reply("Second time lucky."))
-    pieces, error = collect(backend(server))
-    assert error is None and "".join(pieces) == "Second time lucky."
-    assert len(server.chat_requests()) == 2
-
-
-def test_retry_after_beyond_the_time_budget_gives_up_instead_of_sleeping(server):
-    server.script(status(429, retry_after="3600"))
-    pieces, error = collect(backend(server, llm_timeout=5))
-    assert isinstance(error, LLMUnavailable) and "429" in str(error)
-    assert len(server.chat_requests()) == 1
-
-
-def test_server_errors_are_retried_then_reported_as_unavailable(server):
-    server.script(*[status(500)] * 3)
-    pieces, error = collect(backend(server, openai_retries=2))
-    assert type(error) is LLMUnavailable
-    assert "500" in str(error) and "fake error" not in str(error)
-    assert len(server.chat_requests()) == 3
-
-
 def test_unreachable_server_is_unavailable_after_retries(server):
-    from tests.live import free_port
-
-    pieces, error = collect(backend(server, openai_base_url=f"http://127.0.0.1:{free_port()}/v1", openai_retries=1))
-    assert type(error) is LLMUnavailable and "cannot reach" in str(error)
+    pieces, failure = collect(backend(server, openai_base_url=f"http://127.0.0.1:{free_port()}/v1", openai_retries=1))
+    assert type(failure) is LLMUnavailable and "cannot reach" in str(failure)
 
 
 def test_server_that_never_answers_times_out(server):
     server.script(hang(30))
-    pieces, error = collect(backend(server, llm_timeout=1))
-    assert isinstance(error, LLMTimeout)
+    pieces, failure = collect(backend(server, llm_timeout=1))
+    assert isinstance(failure, LLMTimeout)
     assert pieces == []
 
 
 def test_stream_that_stalls_midway_times_out_keeping_what_was_streamed(server):
     server.script(hang(30, after="Half an ans"))
-    pieces, error = collect(backend(server, llm_timeout=1))
-    assert isinstance(error, LLMTimeout)
+    pieces, failure = collect(backend(server, llm_timeout=1))
+    assert isinstance(failure, LLMTimeout)
     assert "".join(pieces) == "Half an ans"
 
 
 def test_stream_cut_off_before_it_finished_is_unavailable_and_not_retried(server):
     server.script(truncate("The answer is"))
-    pieces, error = collect(backend(server))
-    assert type(error) is LLMUnavailable
+    pieces, failure = collect(backend(server))
+    assert type(failure) is LLMUnavailable
     assert "".join(pieces) == "The answer is"
     assert len(server.chat_requests()) == 1
-
-
-@pytest.mark.parametrize("line", [b"<html><body>502 Bad Gateway</body></html>", b"data: {not json"])
-def test_garbage_in_the_stream_is_unavailable(server, line):
-    server.script(garbage(line, text="Sure"))
-    pieces, error = collect(backend(server))
-    assert type(error) is LLMUnavailable
-    assert "".join(pieces) == "Sure"
-
-
-def test_server_that_ignores_stream_and_sends_one_json_reply_still_works(server):
-    server.script(whole("All in one go."))
-    pieces, error = collect(backend(server))
-    assert error is None and pieces == ["All in one go."]
 
 
 # --- the pipeline with the openai backend ---
 
 @pytest.fixture(scope="module")
 def openai_service(fake, corpus_settings, embedder):
-    from qa.service import Service
-
     settings = corpus_settings.model_copy(update={
         "openai_base_url": fake.base_url, "openai_api_key": SecretStr(KEY), "openai_model": "test-model",
         "openai_retries": 1, "llm_timeout": 10})
