@@ -33,6 +33,9 @@ class Metrics:
                              ["backend"], buckets=LLM_BUCKETS, registry=self.registry)
         self.fallbacks = Counter("qa_llm_fallbacks_total", "Answers where the extractive backend stood in.",
                                  registry=self.registry)
+        self.dropped = Counter("qa_dropped_sentences_total",
+                               "Generated sentences removed by verification, by reason.", ["reason"],
+                               registry=self.registry)
         self.retrieval = Histogram("qa_retrieval_duration_seconds", "Retrieval time by retriever mode.",
                                    ["mode"], buckets=REQUEST_BUCKETS, registry=self.registry)
         self.registry.register(_IndexSize(app_state))
@@ -47,10 +50,15 @@ class Metrics:
         timings = answer.get("timings_ms") or {}
         if "retrieve" in timings:
             self.retrieval.labels(mode="hybrid").observe(timings["retrieve"] / 1000)
-        if "generate" in timings:
-            self.llm.labels(backend=answer.get("llm", "unknown")).observe(timings["generate"] / 1000)
+        # Without a model the quotes are the answer: their gathering is the backend's time.
+        generate = timings.get("generate", timings.get("evidence"))
+        if generate is not None:
+            self.llm.labels(backend=answer.get("llm", "unknown")).observe(generate / 1000)
         if answer.get("fallback"):
             self.fallbacks.inc()
+        for sentence in answer.get("sentences") or []:
+            if not sentence.get("supported"):
+                self.dropped.labels(reason=sentence.get("reason") or "unknown").inc()
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -120,7 +120,8 @@ class Unavailable(LLM):
 
 def test_fallbacks_to_the_extractive_backend_are_counted(serve, corpus_settings, embedder, monkeypatch):
     monkeypatch.setitem(BACKENDS, "openai", lambda settings: Unavailable())
-    with serve(Service(corpus_settings, embedder)) as url, httpx.Client(base_url=url, timeout=60) as client:
+    always = corpus_settings.model_copy(update={"generate": "always"})
+    with serve(Service(always, embedder)) as url, httpx.Client(base_url=url, timeout=60) as client:
         answer = client.post("/api/ask", json={"question": "How was the 127th Canton Fair held?", "llm": "openai"})
         assert answer.json()["fallback"] is True
         metrics = samples(client.get("/metrics").text)

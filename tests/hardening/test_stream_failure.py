@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import httpx
 
-from qa.llm import BACKENDS
+from qa.llm import BACKENDS, LLM
 from qa.service import Service
 from tests.qa.test_chat_api import read_events
 
 QUESTION = "How was the 127th Canton Fair held?"
 
 
-class BreaksMidStream:
+class BreaksMidStream(LLM):
     """A generative backend with a bug: one token, then an exception no LLM code expects."""
 
     name = "openai"
+    generative = True
 
     def stream(self, prompt, *, max_tokens):
         yield "The fair was held "
@@ -24,12 +25,13 @@ class BreaksMidStream:
 
 def test_an_unexpected_error_mid_stream_ends_with_an_error_event(serve, corpus_settings, embedder, monkeypatch):
     monkeypatch.setitem(BACKENDS, "openai", lambda settings: BreaksMidStream())
-    with serve(Service(corpus_settings, embedder)) as url, httpx.Client(base_url=url, timeout=60) as client:
+    always = corpus_settings.model_copy(update={"generate": "always"})
+    with serve(Service(always, embedder)) as url, httpx.Client(base_url=url, timeout=60) as client:
         with client.stream("POST", "/api/chat", json={"question": QUESTION, "llm": "openai"}) as response:
             assert response.status_code == 200
             events = read_events(response)
         kinds = [kind for kind, _ in events]
-        assert kinds == ["meta", "token", "error"]
+        assert kinds == ["meta", "evidence", "token", "error"]
         assert events[-1][1] == {"error": "the answer failed; please try again"}
 
         # The same server keeps answering, streamed and not.
@@ -41,7 +43,8 @@ def test_an_unexpected_error_mid_stream_ends_with_an_error_event(serve, corpus_s
 def test_an_unexpected_error_in_a_plain_answer_is_a_500_without_details(serve, corpus_settings, embedder,
                                                                        monkeypatch):
     monkeypatch.setitem(BACKENDS, "openai", lambda settings: BreaksMidStream())
-    with serve(Service(corpus_settings, embedder)) as url, httpx.Client(base_url=url, timeout=60) as client:
+    always = corpus_settings.model_copy(update={"generate": "always"})
+    with serve(Service(always, embedder)) as url, httpx.Client(base_url=url, timeout=60) as client:
         response = client.post("/api/ask", json={"question": QUESTION, "llm": "openai"},
                                headers={"X-Request-ID": "trace-42"})
         assert response.status_code == 500

@@ -37,7 +37,7 @@ def test_hybrid_results_carry_every_score_and_are_ordered_by_fused_score(retriev
         assert set(p.scores) <= {"dense", "sentences", "bm25", "rrf"} and "rrf" in p.scores
         assert p.score == p.scores["rrf"]
         assert p.title and p.doc_id and p.text
-    assert any(set(p.scores) == {"dense", "bm25", "rrf"} for p in results)
+    assert any(set(p.scores) == {"dense", "sentences", "bm25", "rrf"} for p in results)
     assert [p.score for p in results] == sorted((p.score for p in results), reverse=True)
 
 
