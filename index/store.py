@@ -27,6 +27,7 @@ import numpy as np
 from core.errors import IndexNotReady
 from index.atomic import atomic_symlink, atomic_write, fsync_dir
 from index.embedding import Centring
+from textkit.sentences import sentence_spans
 from index.vectors import SENTENCES_FILE, STORES, VectorIndex, build_faiss, open_faiss
 
 FORMAT_VERSION = 2  # 2: sentence vectors and language centring
@@ -82,7 +83,8 @@ class IndexReader:
         self.version = version
         self.manifest = read_manifest(version)
         if self.manifest.get("format") != FORMAT_VERSION:
-            raise IndexNotReady("the index was written by another version of this program: rebuild it with `qa index build`")
+            raise IndexNotReady(
+                "the index was written by another version of this program: rebuild it with `qa index build`")
         self._db = sqlite3.connect(f"file:{version / 'chunks.sqlite'}?mode=ro", uri=True, check_same_thread=False)
         self._db.row_factory = sqlite3.Row
         self._lock = threading.Lock()
@@ -96,7 +98,7 @@ class IndexReader:
         self.sentence_owners = np.load(version / SENTENCE_OWNERS)
 
     @classmethod
-    def open(cls, index_dir: Path, model_name: str | None = None) -> "IndexReader":
+    def open(cls, index_dir: Path, model_name: str | None = None) -> IndexReader:
         version = current_version(index_dir)
         if version is None:
             raise IndexNotReady("no index has been built yet: run `qa index build`")
@@ -129,6 +131,19 @@ class IndexReader:
     def document(self, doc_id: str) -> dict | None:
         rows = self._query("SELECT * FROM documents WHERE doc_id = ?", (doc_id,))
         return _document(rows[0]) if rows else None
+
+    def sentence_vectors(self, limit: int) -> tuple[list[str], np.ndarray]:
+        """The first ``limit`` sentences of the collection and their centred vectors."""
+        count = min(limit, len(self.sentence_owners))
+        owners = [int(o) for o in self.sentence_owners[:count]]
+        rows = self.chunks(sorted(set(owners)))
+        texts: list[str] = []
+        for chunk in dict.fromkeys(owners):
+            text = rows[chunk].text
+            texts.extend(text[a:b] for a, b in sentence_spans(text))
+        vectors = self.sentences.index.reconstruct_batch(np.arange(count, dtype=np.int64)) if count else \
+            np.zeros((0, 0), np.float32)
+        return texts[:count], vectors
 
     def chunk_count(self) -> int:
         return len(self.vectors)

@@ -24,7 +24,8 @@ FAISS_FILE = "vectors.faiss"
 SENTENCES_FILE = "sentences.faiss"
 # Flat is exact and builds in well under a second at 100k, and every rebuild (incremental ones
 # too) re-creates the vector index; HNSW searches in <1 ms but takes over a minute to build at
-# 100k, while flat search there (~17 ms) is still below the cost of embedding the query. Numbers: bench/RESULTS.md, "Vector search at scale".
+# 100k, while flat search there (~17 ms) is still below the cost of embedding the query.
+# Numbers: bench/RESULTS.md, "Vector search at scale".
 HNSW_ABOVE = 100_000
 
 
@@ -62,19 +63,22 @@ def build_faiss(directory: Path, ids: np.ndarray, vectors: np.ndarray, kind: str
 
     dim = vectors.shape[1]
     kind = choose_faiss_kind(kind, len(vectors))
+    base: faiss.Index
     if kind == "flat":
         base = faiss.IndexFlatIP(dim)
     elif kind == "hnsw":
-        base = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-        base.hnsw.efConstruction = 80
-        base.hnsw.efSearch = 64
+        hnsw = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        hnsw.hnsw.efConstruction = 80
+        hnsw.hnsw.efSearch = 64
+        base = hnsw
     elif kind == "ivfpq":
         nlist = max(1, min(4096, int(np.sqrt(len(vectors)))))
-        base = faiss.IndexIVFPQ(faiss.IndexFlatIP(dim), dim, nlist, 48 if dim % 48 == 0 else 32, 8,
-                                faiss.METRIC_INNER_PRODUCT)
+        ivfpq = faiss.IndexIVFPQ(faiss.IndexFlatIP(dim), dim, nlist, 48 if dim % 48 == 0 else 32, 8,
+                                 faiss.METRIC_INNER_PRODUCT)
         # Train on a sample: enough for the coarse lists and for 256 PQ centroids per sub-space.
-        base.train(vectors[: min(len(vectors), max(nlist * 64, 256 * 40))])
-        base.nprobe = min(32, nlist)
+        ivfpq.train(vectors[: min(len(vectors), max(nlist * 64, 256 * 40))])
+        ivfpq.nprobe = min(32, nlist)
+        base = ivfpq
     else:
         raise ValueError(f"unknown FAISS index type {kind!r}")
     index = faiss.IndexIDMap2(base)
@@ -84,7 +88,7 @@ def build_faiss(directory: Path, ids: np.ndarray, vectors: np.ndarray, kind: str
     return FaissIndex(index, kind)
 
 
-def build_faiss_store(directory: Path, ids: np.ndarray, vectors: np.ndarray, settings: "Settings") -> FaissIndex:
+def build_faiss_store(directory: Path, ids: np.ndarray, vectors: np.ndarray, settings: Settings) -> FaissIndex:
     return build_faiss(directory, ids, vectors, settings.faiss_index)
 
 

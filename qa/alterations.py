@@ -114,6 +114,7 @@ def swap_entity(sentence: str, source: Source, rng: random.Random) -> str | None
 def swap_roles(sentence: str, source: Source, rng: random.Random) -> str | None:
     """Swap two names, or two figures of one kind, that stand on either side of other
     content words (who did what to whom), not two items of one list."""
+    mentions_: list[tuple[tuple[int, int], tuple[str, str], object]]  # span, kind, key or value
     mentions_ = [(span, ("name", n.kind), n.key) for n, span in names(sentence)]
     mentions_ += [(q.span, ("figure", q.kind), q.value) for q in quantities(sentence)]
     mentions_.sort()

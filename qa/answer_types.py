@@ -56,7 +56,8 @@ class Evidence(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     answerability: Answerability
     quote_language: Language | None = Field(None, description="Language of the quoted sources.")
-    label: str = Field("", description="e.g. 'Quoted from English sources' when they differ from the question's language.")
+    label: str = Field(
+        "", description="e.g. 'Quoted from English sources' when they differ from the question's language.")
 
 
 class Answer(BaseModel):
@@ -72,7 +73,8 @@ class Answer(BaseModel):
                                              description="Verdict per generated sentence, dropped ones included.")
     llm: str = Field(description="Backend whose text is shown ('extractive' when the quotes are the answer).")
     fallback: bool = Field(False, description="True when the chosen model's text could not be shown.")
-    fallback_reason: str = Field("", description="Why not: the model failed, timed out, or its answer did not pass verification.")
+    fallback_reason: str = Field(
+        "", description="Why not: the model failed, timed out, or its answer did not pass verification.")
     timings_ms: dict[str, float] = Field(default_factory=dict)
 
     def to_dict(self) -> dict:

@@ -17,36 +17,16 @@ bench/answerability.py), never on one example.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Container
 from dataclasses import dataclass
 
 from core.settings import Settings
 from qa.answer_types import Answerability
 from qa.passages import Passage
+from qa.asked import asks_date, asks_figure, gives_date, gives_figure, years_without_facts
 from qa.ranking import RankedSentence, sentence_terms, word_senses
-from textkit.language import has_cjk, language_of
-from textkit.terms import fold
+from textkit.language import language_of
 
-_ASKS_FIGURE = re.compile(
-    r"\bhow (many|much)\b|\bwhat (is|was|are|were) the (number|amount|rate|share|percentage|proportion|value|size|total)"
-    r"|\b(tax|tariff|duty|fee|interest) rate\b|\bwhat (percentage|share|proportion|amount|rate)\b"
-    r"|多少|几[个家项列批年次条]|比例|税率|金额|额度|数量|规模",
-    re.I,
-)
-_ASKS_DATE = re.compile(r"\bwhen\b|\bwhat (year|date|month)\b|\bwhich (year|date|month)\b|何时|什么时候|哪一?年|几月|哪天|日期", re.I)
-_NUMBER = r"(?:\d[\d,.]*|[一二三四五六七八九十两百千万亿]+)"
-# The thing counted: "how many cities" -> cities; "多少家企业" -> 家.
-_EN_COUNTED = re.compile(r"\bhow many ([a-z-]+)", re.I)
-_ZH_COUNTED = re.compile(r"(?:多少|几)([个家项列批次条名位种座所件艘辆人])")
-_MONEY_OR_SHARE = re.compile(r"%|percent|per cent|成\b|[亿万]?元|美元|dollar|yuan|\$|九成|半数|half", re.I)
-_ASKS_MONEY_OR_SHARE = re.compile(r"\bhow much\b|rate\b|percentage|share\b|proportion|amount|金额|额度|税率|比例|多少钱|费率", re.I)
-_DATE = re.compile(r"\b(19|20)\d\d\b|\d{4}年|\d{1,2}月|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
-_YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
-# A day's date says when something was announced, not which year a figure is for.
-_FULL_DATE = re.compile(
-    r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}"
-    r"|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}", re.I)
 EVIDENCE_WINDOW = 3  # best sentences a year the question names must appear in
 FEATURES = ("similarity", "score", "missing", "unknown", "figure_gap", "date_gap", "cross")
 
@@ -78,27 +58,11 @@ def signals(question: str, ranked: list[RankedSentence], passages: list[Passage]
         score=ranked[0].score if ranked else 0.0,
         missing=sum(not (word & found) for word in words) / max(len(words), 1),
         unknown=sum(not any(w in vocabulary for w in word) for word in words) / max(len(words), 1),
-        figure_gap=float(bool(_ASKS_FIGURE.search(question)) and not _gives_figure(question, best)),
-        date_gap=float(bool(_ASKS_DATE.search(question)) and not _DATE.search(best)),
+        figure_gap=float(asks_figure(question) and not gives_figure(question, best)),
+        date_gap=float(asks_date(question) and not gives_date(best)),
         cross=float(bool(top) and language_of(top[0].text) != language_of(question)),
-        missing_years=tuple(y for y in dict.fromkeys(_YEAR.findall(question)) if y not in _FULL_DATE.sub(" ", window)),
+        missing_years=years_without_facts(question, window),
     )
-
-
-def _gives_figure(question: str, window: str) -> bool:
-    """A figure of the asked kind: a sum or share when one is asked for, a count of the
-    counted thing ("how many cities" needs a number near "cities")."""
-    if _ASKS_MONEY_OR_SHARE.search(question):
-        return bool(_MONEY_OR_SHARE.search(window))
-    counted = _ZH_COUNTED.search(question)
-    if counted and has_cjk(window):
-        return bool(re.search(_NUMBER + r"\s*" + counted.group(1), window))
-    english = _EN_COUNTED.search(question)
-    if english and not has_cjk(window):
-        noun = english.group(1).lower()
-        names = "|".join(re.escape(n) for n in {noun, fold(noun)})
-        return bool(re.search(rf"{_NUMBER}(?:\s+[\w-]+){{0,3}}?\s+(?:{names})", window, re.I))
-    return bool(re.search(_NUMBER, window))
 
 
 def decide(question: str, ranked: list[RankedSentence], passages: list[Passage], vocabulary: Container[str],
@@ -125,5 +89,6 @@ def decide(question: str, ranked: list[RankedSentence], passages: list[Passage],
 
 def probability(s: Signals, weights: dict[str, float]) -> float:
     """Logistic combination of the signals (weights fitted by bench/answerability.py)."""
-    z = weights.get("bias", 0.0) + sum(weights.get(name, 0.0) * value for name, value in zip(FEATURES, s.vector()))
+    z = weights.get("bias", 0.0) + sum(
+        weights.get(name, 0.0) * value for name, value in zip(FEATURES, s.vector(), strict=True))
     return round(1 / (1 + math.exp(-z)), 3)

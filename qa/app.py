@@ -48,9 +48,13 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.service = service or Service(settings)
         await asyncio.to_thread(app.state.service.warm)
-        async with httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0)) as client:
-            app.state.http = client
-            yield
+        try:
+            async with httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0)) as client:
+                app.state.http = client
+                yield
+        finally:
+            if service is None:  # a service handed in belongs to the caller, who closes it
+                await asyncio.to_thread(app.state.service.close)
 
     app = FastAPI(
         title="Policy QA",

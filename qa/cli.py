@@ -119,8 +119,9 @@ def _search(args, settings) -> int:
 def _ask(args, settings) -> int:
     answer = _service(settings).ask(args.question, k=args.k, llm=args.llm)
     sources = "\n".join(f"[{c.n}] {c.title} — {c.url}" for c in answer.citations)
+    refusal = "" if answer.answerable else (answer.answerability.reason if answer.answerability else "")
     notes = [answer.evidence.label if answer.evidence and answer.llm == "extractive" else "",
-             answer.fallback_reason, "" if answer.answerable else (answer.answerability.reason if answer.answerability else "")]
+             answer.fallback_reason, refusal]
     text = "\n\n".join(part for part in (answer.answer, sources, "\n".join(n for n in notes if n)) if part)
     _print(answer.to_dict(), args.json, text)
     return 0

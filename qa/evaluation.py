@@ -21,6 +21,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from core.errors import BadRequest
 from textkit.language import has_cjk, language_of
@@ -218,7 +219,7 @@ def _supports(claim: str, passage: str) -> bool:
     return quoted(claim, passage)
 
 
-def evaluate_answers(items: list[dict], ask: Callable[[str], object]) -> dict:
+def evaluate_answers(items: list[dict], ask: Callable[[str], Any]) -> dict:
     """Accuracy, refusal precision/recall, false refusals, citation precision, language of
     the answer, fallbacks and latency, per group."""
     rows = []
@@ -286,10 +287,10 @@ def format_table(result: dict) -> str:
     columns = list(next(iter(metrics.values())).keys())
     first = max(len("group"), *(len(name) for name in metrics)) + 2
     widths = [max(len(HEADERS.get(c, c)), 6) + 2 for c in columns]
-    lines = ["group".ljust(first) + "".join(HEADERS.get(c, c).rjust(w) for c, w in zip(columns, widths))]
+    lines = ["group".ljust(first) + "".join(HEADERS.get(c, c).rjust(w) for c, w in zip(columns, widths, strict=True))]
     for name, row in metrics.items():
         lines.append(name.ljust(first) + "".join(
-            ("-" if row[c] is None else str(row[c])).rjust(w) for c, w in zip(columns, widths)))
+            ("-" if row[c] is None else str(row[c])).rjust(w) for c, w in zip(columns, widths, strict=True)))
     return "\n".join(lines)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -63,7 +63,8 @@ class Generated:
     failure: str = ""
 
 
-def run(service: Service, question: str, history: list[dict], k: int, llm_name: str | None) -> Iterator[Event]:
+def run(service: Service, question: str, history: list[dict], k: int,
+        llm_name: str | None) -> Generator[Event, None, None]:
     started = time.perf_counter()
     settings = service.settings
     turn = understand(service, question, history, llm_name)

@@ -10,7 +10,7 @@ is stripped of anything that could close the <sources> block.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from core.settings import REPO_ROOT
@@ -20,7 +20,7 @@ PROMPTS_DIR = REPO_ROOT / "prompts"
 _TAGS = re.compile(r"</?\s*sources?\s*>", re.I)
 
 
-@lru_cache(maxsize=None)
+@cache
 def template(name: str, folder: Path = PROMPTS_DIR) -> str:
     path = folder / name
     if not path.is_file():

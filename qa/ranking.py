@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from qa.asked import gives_asked
 from qa.passages import Passage
 from qa.semantics import Semantics
 from textkit.gloss import gloss
@@ -21,6 +22,7 @@ from textkit.terms import terms
 MEANING_WEIGHT = 0.7  # the rest is word overlap
 SAME_LANGUAGE_BONUS = 0.03  # a Chinese reader is better served by a Chinese sentence, and vice versa
 FIRST_PASSAGE_BONUS = 0.03  # retrieval's order breaks near-ties
+ASKED_KIND_BONUS = 0.05  # a "when" question's sentence with a date, a "how many" one's with a count
 
 
 @dataclass(frozen=True)
@@ -70,9 +72,10 @@ class SentenceRanker:
         question_words = word_senses(question)
         question_zh = has_cjk(question)
         ranked = []
-        for (i, span), sim, text in zip(spans, similarity, texts):
+        for (i, span), sim, text in zip(spans, similarity, texts, strict=True):
             share = overlap(question_words, text)
-            bonus = SAME_LANGUAGE_BONUS * (has_cjk(text) == question_zh) + FIRST_PASSAGE_BONUS / (i + 1)
+            bonus = (SAME_LANGUAGE_BONUS * (has_cjk(text) == question_zh) + FIRST_PASSAGE_BONUS / (i + 1)
+                     + ASKED_KIND_BONUS * gives_asked(question, text))
             score = MEANING_WEIGHT * float(sim) + (1 - MEANING_WEIGHT) * share + bonus
             ranked.append(RankedSentence(score, i, span, text, float(sim), share))
         ranked.sort(key=lambda r: -r.score)

@@ -71,14 +71,14 @@ class Retriever:
 
     def _dense(self, vector: np.ndarray) -> Ranked:
         scores, ids = self.reader.vectors.search(vector, self.candidates)
-        hits = {int(i): (rank, float(s)) for rank, (s, i) in enumerate(zip(scores[0], ids[0])) if i >= 0}
+        hits = {int(i): (rank, float(s)) for rank, (s, i) in enumerate(zip(scores[0], ids[0], strict=True)) if i >= 0}
         return Ranked("dense", hits)
 
     def _sentences(self, vector: np.ndarray) -> Ranked:
         """Chunks in the order of their best sentence."""
         scores, ids = self.reader.sentences.search(vector, self.candidates * 4)
         hits: dict[int, tuple[int, float]] = {}
-        for score, sentence in zip(scores[0], ids[0]):
+        for score, sentence in zip(scores[0], ids[0], strict=True):
             chunk = int(self.reader.sentence_owners[sentence]) if sentence >= 0 else -1
             if chunk >= 0 and chunk not in hits:
                 hits[chunk] = (len(hits), float(score))
@@ -129,7 +129,8 @@ class Retriever:
 
     def _doc_meta(self, doc_id: str) -> dict:
         if doc_id not in self._docs:
-            self._docs[doc_id] = self.reader.document(doc_id) or {"title": doc_id, "source_url": "", "date": "", "language": ""}
+            self._docs[doc_id] = self.reader.document(doc_id) or {
+                "title": doc_id, "source_url": "", "date": "", "language": ""}
         return self._docs[doc_id]
 
 

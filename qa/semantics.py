@@ -9,12 +9,11 @@ Sentence vectors are cached: a popular passage's sentences are embedded once.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from index.embedding import Centring, Embedder, languages
-from textkit.sentences import sentence_spans
 
 CACHE_SIZE = 20_000  # sentence vectors kept
 
@@ -29,14 +28,14 @@ class Semantics:
     def statements(self, texts: Sequence[str]) -> np.ndarray:
         """Sentences, claims and passages (e5's ``passage: `` side), centred, cached."""
         with self._lock:
-            known = {t: self._vectors.get(t) for t in texts}
-        missing = [t for t, v in known.items() if v is None]
+            known = {t: v for t in texts if (v := self._vectors.get(t)) is not None}
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
         if missing:
             vectors = self._centring().apply(self.embedder.encode_passages(missing, progress=False), languages(missing))
             with self._lock:
                 if len(self._vectors) + len(missing) > CACHE_SIZE:
                     self._vectors.clear()
-                for text, vector in zip(missing, vectors):
+                for text, vector in zip(missing, vectors, strict=True):
                     known[text] = self._vectors[text] = vector
         if not texts:
             return np.zeros((0, self.embedder.dimension), np.float32)
@@ -52,10 +51,10 @@ class Semantics:
             return np.zeros((len(claims), len(sentences)), np.float32)
         return self.statements(claims) @ self.statements(sentences).T
 
-    def preload(self, texts: Iterable[str], limit: int = CACHE_SIZE, batch: int = 64) -> int:
-        """Embed the sentences of these passages ahead of the questions (the service's
-        start-up, in the background); small batches, so questions asked meanwhile wait little."""
-        sentences = list(dict.fromkeys(t[s:e] for t in texts for s, e in sentence_spans(t)))[: min(limit, CACHE_SIZE)]
-        for start in range(0, len(sentences), batch):
-            self.statements(sentences[start:start + batch])
-        return len(sentences)
+    def remember(self, texts: Sequence[str], vectors: np.ndarray) -> None:
+        """Seed the cache with vectors computed elsewhere (the index's own sentence vectors,
+        centred the same way), so the first question about a passage embeds nothing."""
+        with self._lock:
+            room = max(CACHE_SIZE - len(self._vectors), 0)
+            for text, vector in list(zip(texts, vectors, strict=False))[:room]:
+                self._vectors.setdefault(text, vector)

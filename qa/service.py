@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 
 from core.errors import NotFound, QAError
@@ -112,17 +112,16 @@ class Service:
         else:
             self._preload(retriever.reader)
 
-    def _preload(self, reader: IndexReader, batch: int = 500) -> None:
+    def _preload(self, reader: IndexReader) -> None:
+        """Hand the ranker the sentence vectors the index already holds: nothing is embedded."""
         started = time.perf_counter()
-        count = min(reader.chunk_count(), self.settings.preload_sentences)
-        texts = (row.text for first in range(0, count, batch)
-                 for row in reader.chunks(list(range(first, min(first + batch, count)))).values())
         try:
-            n = self.semantics.preload(texts, self.settings.preload_sentences)
+            texts, vectors = reader.sentence_vectors(self.settings.preload_sentences)
+            self.semantics.remember(texts, vectors)
         except Exception:  # a cache warm-up: a failure costs speed, never an answer
             log.exception("sentence preload stopped")
             return
-        log.info("preloaded %d sentence vectors in %.1f s", n, time.perf_counter() - started)
+        log.info("preloaded %d sentence vectors in %.1f s", len(texts), time.perf_counter() - started)
 
     # --- answers ---
     def llm(self, name: str | None = None) -> LLM:
@@ -140,7 +139,7 @@ class Service:
         raise RuntimeError("the answer pipeline ended without an answer")
 
     def ask_stream(self, question: str, history: list[dict] | None = None, k: int | None = None,
-                   llm: str | None = None) -> Iterator[Event]:
+                   llm: str | None = None) -> Generator[Event, None, None]:
         """Events (qa.events): Meta, EvidenceFound, Token*, then Final."""
         yield from pipeline.run(self, question, history or [], k or self.settings.top_k, llm)
 

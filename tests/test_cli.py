@@ -18,7 +18,8 @@ QA = str(Path(sys.executable).parent / "qa")
 
 def run_qa(*args: str, env: dict[str, str], timeout: int = 300) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
-    return subprocess.run([QA, *args], env=clean | env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run([QA, *args], env=clean | env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout,
+                          check=False)
 
 
 @pytest.fixture
@@ -76,14 +77,16 @@ def test_status_of_a_missing_index_exits_non_zero(tmp_path, monkeypatch, capsys)
 
 
 def test_search_json_lists_ranked_passages(shipped_env, capsys):
-    code, out, _ = run_main(capsys, "search", "When was the Law on the Hainan Free Trade Port passed?", "-k", "5", "--json")
+    code, out, _ = run_main(capsys, "search", "When was the Law on the Hainan Free Trade Port passed?", "-k", "5",
+                            "--json")
     assert code == 0
     data = json.loads(out)
     assert data["query"] == "When was the Law on the Hainan Free Trade Port passed?"
     results = data["results"]
     assert [r["rank"] for r in results] == [1, 2, 3, 4, 5]
     for r in results:
-        assert {"rank", "score", "chunk_id", "doc_id", "title", "source_url", "text", "scores", "start", "end"} <= set(r)
+        assert {"rank", "score", "chunk_id", "doc_id", "title", "source_url", "text", "scores", "start",
+                "end"} <= set(r)
     assert results[0]["doc_id"] == "2021-06-10-hainan-free-trade-port-law-en"
     assert "10 June 2021" in results[0]["text"]
     assert results[0]["source_url"].startswith("http")

@@ -146,12 +146,13 @@ def test_the_image_copies_what_the_service_reads_and_ignores_secrets():
 def test_compose_config_validates_when_compose_is_installed():
     for command in (["docker", "compose"], ["docker-compose"]):
         if shutil.which(command[0]):
-            probe = subprocess.run([*command, "version"], capture_output=True, text=True)
+            probe = subprocess.run([*command, "version"], capture_output=True, text=True, check=False)
             if probe.returncode == 0:
-                result = subprocess.run([*command, "config", "-q"], cwd=REPO_ROOT, capture_output=True, text=True)
+                result = subprocess.run([*command, "config", "-q"], cwd=REPO_ROOT, capture_output=True, text=True,
+                                        check=False)
                 assert result.returncode == 0, result.stderr
                 profiled = subprocess.run([*command, "--profile", "llm-server", "config", "--services"],
-                                          cwd=REPO_ROOT, capture_output=True, text=True)
+                                          cwd=REPO_ROOT, capture_output=True, text=True, check=False)
                 assert set(profiled.stdout.split()) == {"app", "llm"}
                 return
     pytest.skip("neither `docker compose` nor `docker-compose` is installed")

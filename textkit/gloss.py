@@ -17,7 +17,8 @@ from textkit.terms import ZH_STOP, jieba_segmenter
 
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]|\|[^\s/]*")
 # Senses that carry no meaning for retrieval (measure words, cross-references, variants).
-_SKIP_SENSE = re.compile(r"^(CL:|abbr\. for|see |variant of|old variant|surname |used in |also written|erhua|\(old\))", re.I)
+_SKIP_SENSE = re.compile(
+    r"^(CL:|abbr\. for|see |variant of|old variant|surname |used in |also written|erhua|\(old\))", re.I)
 MAX_SENSES = 2
 
 
@@ -48,10 +49,10 @@ def dictionary() -> dict[str, str]:
 
 def _senses(raw: list[str]) -> list[str]:
     senses: list[str] = []
-    for sense in raw:
-        if _SKIP_SENSE.match(sense.strip()):
+    for entry in raw:
+        if _SKIP_SENSE.match(entry.strip()):
             continue
-        sense = _PAREN.sub("", sense).replace("to ", "", 1).strip(" ;,.")
+        sense = _PAREN.sub("", entry).replace("to ", "", 1).strip(" ;,.")
         if sense and not CJK_RUN.search(sense) and sense not in senses:
             senses.append(sense)
         if len(senses) == MAX_SENSES:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import cast
 
 MONTHS = {m[:3].lower(): i for i, m in enumerate(
     ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
@@ -68,6 +69,8 @@ _TIMES = re.compile(r"\s*(?:倍|times\b|-fold\b)", re.I)
 _UNIT = {kind: re.compile(rf"\s*(?:{pattern})", re.I) for kind, pattern in UNITS.items()}
 _ZH_TEN_PERCENT = re.compile(r"成")
 
+DateValue = tuple[int | None, int, int | None]  # year or None, month, day or None
+
 
 @dataclass(frozen=True)
 class Quantity:
@@ -75,8 +78,19 @@ class Quantity:
     ``value`` a float, or for a date (year or None, month, day or None)."""
 
     kind: str
-    value: float | tuple
+    value: float | DateValue
     span: tuple[int, int] = field(default=(0, 0), compare=False)
+
+    # Typed views of ``value``; which one applies follows from ``kind`` (no check made).
+    @property
+    def amount(self) -> float:
+        """The value of any kind but ``date``."""
+        return cast(float, self.value)
+
+    @property
+    def date(self) -> DateValue:
+        """The (year, month, day) of a ``date``."""
+        return cast(DateValue, self.value)
 
 
 @lru_cache(maxsize=8192)
@@ -90,9 +104,9 @@ def quantities(text: str) -> tuple[Quantity, ...]:
             if found and quantity.span[0] < found[-1].span[1]:
                 continue  # inside the unit of the figure before ("1.14 million twenty-foot units")
             if quantity.kind == "year":
-                context = (int(quantity.value), None)
+                context = (int(quantity.amount), None)
             elif quantity.kind == "date":
-                context = (quantity.value[0] or context[0], quantity.value[1])
+                context = (quantity.date[0] or context[0], quantity.date[1])
             found.append(quantity)
     return tuple(found)
 
@@ -106,18 +120,19 @@ def supported(claim: Quantity, passage: tuple[Quantity, ...]) -> bool:
 
 def _matches(claim: Quantity, other: Quantity) -> bool:
     if claim.kind == "date":
-        return other.kind == "date" and all(c is None or c == o for c, o in zip(claim.value, other.value, strict=True))
+        return other.kind == "date" and all(c is None or c == o for c, o in zip(claim.date, other.date, strict=True))
     if claim.kind == "year":
         return (other.kind == "year" and other.value == claim.value) or (
-            other.kind == "date" and other.value[0] == claim.value)
+            other.kind == "date" and other.date[0] == claim.amount)
     if other.kind in ("date", "year"):
         return claim.kind == "number" and other.kind == "year" and other.value == claim.value
     if claim.kind != other.kind and not (claim.kind == "number" and other.kind in UNITS):
         return False
-    return abs(claim.value - other.value) <= 1e-6 * max(abs(claim.value), 1.0)
+    return abs(claim.amount - other.amount) <= 1e-6 * max(abs(claim.amount), 1.0)
 
 
-def _read(match: re.Match, text: str, context: tuple[int | None, int | None]) -> list[Quantity]:
+# One branch per alternative of PATTERN, in the pattern's order: splitting it would hide that.
+def _read(match: re.Match, text: str, context: tuple[int | None, int | None]) -> list[Quantity]:  # noqa: PLR0911, PLR0912
     span = match.span()
     g = match.groupdict()
     year = context[0]

@@ -24,7 +24,10 @@ EN_STOP = frozenset(
     just up down out off between through during before after above below while both few many
     much per via i me my us one said says say""".split()
 )
-ZH_STOP = frozenset("的 了 和 与 及 是 在 有 对 为 等 将 把 被 就 也 都 而 或 之 其 于 以 并 这 那 哪 什么 怎么 怎样 如何 哪些 吗 呢 啊 吧 个 中 上 下 来 去 要 会 能 可以 应该 一个 没有 还 又 从 向 到 由 让 使".split())
+ZH_STOP = frozenset(
+    """的 了 和 与 及 是 在 有 对 为 等 将 把 被 就 也 都 而 或 之 其 于 以 并 这 那 哪 什么 怎么 怎样 如何 哪些
+    吗 呢 啊 吧 个 中 上 下 来 去 要 会 能 可以 应该 一个 没有 还 又 从 向 到 由 让 使""".split()
+)
 
 
 def fold(word: str) -> str:
@@ -46,7 +49,7 @@ def jieba_segmenter():
 
 def chinese_words(text: str) -> list[str]:
     """jieba words of the CJK runs in ``text`` (search mode, so compounds also yield parts)."""
-    words = []
+    words: list[str] = []
     for run in CJK_RUN.findall(text):
         words.extend(w for w in jieba_segmenter().lcut_for_search(run) if w not in ZH_STOP)
     return words

@@ -51,7 +51,7 @@ def tokens(text: str) -> tuple[Token, ...]:
     for q in quantities(text):
         if claim(*q.span):
             # a date's key leaves out its year, which one side may only imply
-            value = f"{q.value[1]}-{q.value[2]}" if q.kind == "date" else f"{q.value:g}"
+            value = f"{q.date[1]}-{q.date[2]}" if q.kind == "date" else f"{q.amount:g}"
             found.append(Token(f"{q.kind}:{value}", q.span[0], text[q.span[0]:q.span[1]]))
     for name, (start, end) in names(text):
         if claim(start, end):

@@ -92,6 +92,14 @@ class LocalLLM(LLM):
             if self._model is None:
                 self._model = self._load()
 
+    @property
+    def model(self) -> Llama:
+        """The loaded llama.cpp model (loaded now if need be): for token counts and the
+        raw-speed benchmark, which must measure the very model the answers use."""
+        self.warm()
+        assert self._model is not None
+        return self._model
+
     def close(self) -> None:
         """Free the model's memory (shutdown); a later question would load it again."""
         with self._lock:

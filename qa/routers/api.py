@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Generator, Iterable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
@@ -113,7 +113,7 @@ async def chat(body: AskRequest, request: Request, service: ServiceDep) -> Strea
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
-async def _sse(first: Event, events: Iterator[Event], request: Request) -> AsyncIterator[str]:
+async def _sse(first: Event, events: Generator[Event, None, None], request: Request) -> AsyncIterator[str]:
     try:
         yield _event(first.kind, first.payload())
         async for event in iterate_in_threadpool(events):

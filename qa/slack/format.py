@@ -59,7 +59,7 @@ def answer_messages(answer: Answer, asked_by: tuple[str, str] | None = None) -> 
     if not answer.answerable and answer.answerability and answer.answerability.reason:
         note = escape(answer.answerability.reason)
     return _messages(answer.answer, answer.citations if answer.answerable else [], asked_by,
-                     label=answer.evidence.label if quotes else "", note=note)
+                     label=answer.evidence.label if quotes and answer.evidence else "", note=note)
 
 
 def fallback_note(reason: str) -> str:

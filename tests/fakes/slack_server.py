@@ -187,10 +187,7 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             raw = self.rfile.read(int(self.headers.get("content-length") or 0))
             ctype = self.headers.get("content-type", "")
-            if ctype.startswith("application/json"):
-                body = json.loads(raw or b"{}")
-            else:
-                body = dict(parse_qsl(raw.decode()))
+            body = json.loads(raw or b"{}") if ctype.startswith("application/json") else dict(parse_qsl(raw.decode()))
             body = {**dict(parse_qsl(parts.query)), **body}
             headers = {k.lower(): v for k, v in self.headers.items()}
             status, answer = fake.handle(self.command, parts.path, headers, body)

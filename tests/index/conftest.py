@@ -31,7 +31,8 @@ def make_pdf(pages: list[list[str]], title: str = "") -> bytes:
         f"<< /Title ({escape(title)}) >>".encode(),
     ]
     for i, lines in enumerate(pages):
-        content = ("BT /F1 10 Tf 12 TL 40 760 Td\n" + "".join(f"({escape(line)}) Tj T*\n" for line in lines) + "ET").encode()
+        shown = "".join(f"({escape(line)}) Tj T*\n" for line in lines)
+        content = ("BT /F1 10 Tf 12 TL 40 760 Td\n" + shown + "ET").encode()
         objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> "
                        f"/Contents {6 + 2 * i} 0 R >>".encode())
         objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
@@ -110,14 +111,17 @@ language: zh
 PDF_PAGES = [
     ["Customs Valuation Guide", "Page one explains the transaction value method.",
      "The transaction value is the price actually paid for the goods."],
-    ["Page two covers deductive value.", "Deductive value starts from the resale price in the importing country."],
-    ["Page three covers the fallback method.", "The fallback method uses reasonable means consistent with the agreement."],
+    ["Page two covers deductive value.",
+     "Deductive value starts from the resale price in the importing country."],
+    ["Page three covers the fallback method.",
+     "The fallback method uses reasonable means consistent with the agreement."],
 ]
 
 RUN_ON = " ".join(f"the committee noted item {i} and agreed to keep reviewing quota levels for grain and cotton"
                   for i in range(40))
 
-ZH_RUN_ON = "".join("海关总署和商务部共同推进跨境电子商务综合试验区建设并完善进口商品质量安全风险监测" for _ in range(20))
+ZH_RUN_ON = "".join(
+    "海关总署和商务部共同推进跨境电子商务综合试验区建设并完善进口商品质量安全风险监测" for _ in range(20))
 
 
 def write_small_corpus(folder: Path) -> Path:

@@ -62,7 +62,7 @@ def test_manifest_records_what_the_index_was_built_with(built, embedder):
     assert manifest["chunker"] == {"max_tokens": 48, "overlap": 8, "tokenizer": MODEL, "gloss": "cedict-1"}
     assert manifest["vector_store"] == "faiss" and manifest["vector_index"] == "flat"
     assert set(manifest["documents"]) == {"grain", "ports", "steel"}
-    for doc_id, entry in manifest["documents"].items():
+    for entry in manifest["documents"].values():
         assert len(entry["hash"]) == 64 and entry["chunks"] >= 1 and entry["path"]
     assert manifest["chunks"] == report.chunks == sum(e["chunks"] for e in manifest["documents"].values())
     assert manifest["documents"]["grain"]["chunks"] > 1
@@ -134,7 +134,8 @@ def test_another_model_forces_a_full_rebuild_and_the_old_index_is_refused_for_it
         IndexReader.open(settings.index_dir, str(other))
     assert MODEL in refused.value.message and str(other) in refused.value.message
 
-    report = build_index(settings.model_copy(update={"embedding_model": str(other)}), create_embedder(str(other)), progress=False)
+    report = build_index(settings.model_copy(update={"embedding_model": str(other)}), create_embedder(str(other)),
+                         progress=False)
     assert report.full_rebuild and report.chunks_embedded == report.chunks
     assert read_manifest(current_version(settings.index_dir))["model"] == str(other)
     with pytest.raises(IndexNotReady, match="rebuild"):

@@ -60,7 +60,7 @@ def test_pdf_text_keeps_page_numbers(loaded):
     doc = loaded[0]["valuation"]
     assert doc.title == "Customs Valuation Guide"
     assert [number for number, _, _ in doc.pages] == [1, 2, 3]
-    for (number, start, end), lines in zip(doc.pages, PDF_PAGES):
+    for (number, start, end), lines in zip(doc.pages, PDF_PAGES, strict=True):
         page_text = doc.text[start:end]
         assert all(line in page_text for line in lines)
         assert doc.page_at(start) == number and doc.page_at(end - 1) == number

@@ -17,7 +17,8 @@ def test_forged_stale_or_unsigned_requests_get_401_and_do_nothing(slack, fake_sl
     unsigned = slack.send_event(event, sign_with="")
     body = b'{"type": "event_callback", "event_id": "Ev0STALE", "event": {}}'
     old_signature = sign(body, timestamp=int(time.time()) - 600)
-    stale = slack.http.post("/slack/events", content=body, headers={"Content-Type": "application/json", **old_signature})
+    stale = slack.http.post("/slack/events", content=body,
+                            headers={"Content-Type": "application/json", **old_signature})
     command = slack.http.post("/slack/commands", content=b"text=hi&response_url=http%3A%2F%2F127.0.0.1%3A9%2Fx",
                               headers={"Content-Type": "application/x-www-form-urlencoded"})
     for response in (forged, unsigned, stale, command):
