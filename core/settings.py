@@ -57,8 +57,8 @@ class Settings(BaseSettings):
     context_sentences: int = Field(5, ge=1, le=30, description="Sentences a generative model reads: the quotes, "
                                    "then the next best ranked, up to this many (each costs prompt time).")
     answerability_weights: dict[str, float] = Field(
-        {"bias": 0.964, "similarity": 0.592, "score": 0.363, "missing": -0.115, "unknown": -0.568,
-         "figure_gap": -1.345, "date_gap": 0.223, "cross": 0.706},
+        {"bias": 0.988, "similarity": 0.621, "score": 0.248, "missing": -0.118, "unknown": -0.563,
+         "figure_gap": -1.16, "date_gap": 0.0, "cross": 0.66},
         description="Answerability: logistic weights of the signals in qa/answerability.py (fitted on "
         "bench/questions/tune.jsonl + dev by bench/answerability.py).")
     answerable_min_score: float = Field(

@@ -6,6 +6,7 @@ driven by that server: what the model says is never trusted as is."""
 from __future__ import annotations
 
 import json
+import random
 import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
@@ -21,6 +22,7 @@ from core.errors import LLMTimeout, LLMUnavailable
 from core.settings import Settings
 from qa.llm import Prompt
 from qa.llm.openai import MAX_WAIT, OpenAILLM
+from qa.alterations import ALTERATIONS, Source
 from qa.events import Token
 from qa.service import Service
 from tests.fakes.openai_server import Request, hang, reply, running_fake_openai, status, truncate
@@ -428,3 +430,44 @@ def test_chinese_question_outside_the_documents_gets_the_chinese_refusal_without
     assert answer_requests(server) == []  # refused before any model call
     assert not answer.answerable and answer.citations == []
     assert "文件中没有" in answer.answer and answer.answerability.reason
+
+
+# --- a lying model, end to end through the running service ---
+
+LIES = ("negation", "antonym", "number", "entity", "addition")
+
+
+@pytest.mark.parametrize("question", [
+    "How many trips did China-Europe freight trains make in 2020?",
+    "中欧班列2020年开行了多少列？",
+])
+def test_a_lying_models_altered_sentences_never_reach_the_answer(server, openai_service, question):
+    """The model answers with one faithful sentence (a source sentence as shown) and, for
+    every alteration that applies to it, an altered copy citing the same source."""
+    told: dict[str, list[str]] = {"faithful": [], "altered": []}
+
+    def liar(request: Request) -> str:
+        sources = shown(request)
+        number, text = next(iter(sources.items()))
+        faithful = text.split(" … ")[0]
+        source = Source(passage=faithful, other_names={"rcep", "wto", "hainan"},
+                        other_sentences=[t for n, t in sources.items() if n != number])
+        rng = random.Random(7)
+        altered = [lie for name in LIES if (lie := ALTERATIONS[name](faithful, source, rng)) and lie != faithful]
+        told["faithful"], told["altered"] = [faithful], altered
+        return " ".join(f"{s.rstrip('.。')} [{number}]." for s in [faithful, *altered])
+
+    server.responder = liar
+    from qa.app import create_app
+    from tests.live import running
+
+    with running(create_app(openai_service.settings, openai_service)) as url:
+        body = httpx.post(f"{url}/api/ask", json={"question": question, "llm": "openai"}, timeout=120).json()
+    assert len(told["altered"]) >= 3, told  # the model really lied several ways
+    assert body["llm"] == "openai" and not body["fallback"]
+    said = body["answer"]
+    assert told["faithful"][0].rstrip(".。")[:40] in said
+    for lie in told["altered"]:
+        assert lie.rstrip(".。") not in said, lie
+    dropped = [s for s in body["sentences"] if not s["supported"]]
+    assert len(dropped) >= len(told["altered"]) - 1 and all(s["reason"] for s in dropped)
