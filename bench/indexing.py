@@ -48,7 +48,8 @@ def run(ctx: Context) -> Section:
     corpus = replicate(ctx.corpus_dir, root / "corpus", COPIES[ctx.quick])
     embedder = ctx.embedder
     embedder.encode_passages(["warm up the model"], progress=False)
-    builds, encodes, report, settings, sentences = [], [], None, None, []
+    builds, encodes, report, settings = [], [], None, None
+    sentences: list[str] = []
     for attempt in range(REPEATS[ctx.quick]):
         settings = Settings(corpus_dir=corpus, index_dir=root / f"index-{attempt}", llm="extractive")
         report = build_index(settings, embedder, progress=False)

@@ -26,7 +26,9 @@ from pathlib import Path
 
 import httpx
 
+from bench.report import Section
 from core.settings import REPO_ROOT
+from qa.llm import BACKENDS
 
 QA = [sys.executable, "-m", "qa.cli"]
 QUERIES = ["RCEP member economies", "cross-border e-commerce pilot zones", "export control law licences",
@@ -172,17 +174,18 @@ def markdown_table(result: dict) -> str:
         f"/healthz p99 under load {health['p99_ms']} ms (polled every {HEALTH_INTERVAL_S} s).\n")
 
 
-def run(ctx) -> str:
-    """Entry point for ``python -m bench``: the table for RESULTS.md."""
+def run(ctx) -> Section:
+    """Entry point for ``python -m bench``: the section for RESULTS.md."""
     duration = 5 if ctx.quick else 20
-    return markdown_table(run_load(duration, 4, "extractive", ctx.settings.index_dir, ctx.settings.corpus_dir))
+    result = run_load(duration, 4, "extractive", ctx.settings.index_dir, ctx.settings.corpus_dir)
+    return Section("HTTP load", markdown_table(result))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=10, help="seconds of load (default 10)")
     parser.add_argument("--concurrency", type=int, default=4, help="concurrent users (default 4)")
-    parser.add_argument("--llm", choices=["extractive", "local"], default="extractive")
+    parser.add_argument("--llm", choices=list(BACKENDS), default="extractive")
     parser.add_argument("--index-dir", type=Path, help="serve this index instead of building a temp one")
     args = parser.parse_args(argv)
     if not 0 < args.duration <= 600 or not 0 < args.concurrency <= 64:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import shutil
+import statistics
 import time
 
 import numpy as np
@@ -129,7 +130,7 @@ def query_embedding_ms(ctx: Context) -> float:
         started = time.perf_counter()
         ctx.embedder.encode_queries(question)
         times.append((time.perf_counter() - started) * 1000)
-    return percentile(times, 50)
+    return statistics.median(times)
 
 
 def threshold_note(results: dict) -> str:

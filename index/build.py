@@ -168,8 +168,8 @@ def _write_version(settings: Settings, embedder: Embedder, documents: list[Docum
         matrix = np.vstack(raw) if raw else empty
         sentence_matrix = np.vstack(sentence_raw) if sentence_raw else empty
         # Fitted on every sentence of the collection, so recomputed on every build.
-        centring = (Centring.fit(sentence_matrix, sentence_langs) if embedder.multilingual and len(sentence_matrix)
-                    else Centring({}))
+        centring = (Centring.fit(sentence_matrix, sentence_langs, Centring.reference(settings.embedding_model))
+                    if embedder.multilingual and len(sentence_matrix) else Centring({}))
         builder = STORES[settings.vector_store][0]
         vector_index = builder(writer.path, np.arange(len(matrix)), centring.apply(matrix, languages(texts)), settings)
         writer.write_sentences(centring.apply(sentence_matrix, sentence_langs), np.asarray(owners, np.int64))

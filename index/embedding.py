@@ -15,6 +15,7 @@ language in its own region; :class:`Centring` removes that offset (see its docst
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import re
 import sys
@@ -200,6 +201,9 @@ def _readable(text: str) -> str:
 
 # --- shared pieces ------------------------------------------------------------------------
 
+REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
+MIN_SENTENCES_FOR_MEAN = 20
+
 @dataclass
 class Centring:
     """Per-language mean vectors of an index's passages.
@@ -213,12 +217,21 @@ class Centring:
     means: dict[str, np.ndarray]
 
     @classmethod
-    def fit(cls, vectors: np.ndarray, languages: Sequence[str]) -> Centring:
-        means = {}
+    def fit(cls, vectors: np.ndarray, languages: Sequence[str], reference: Centring | None = None) -> Centring:
+        """Means of this collection; a language with too few sentences of its own (an
+        English-only collection asked in Chinese) takes the model's reference mean."""
+        means = dict(reference.means) if reference else {}
         for lang in sorted(set(languages)):
             rows = [i for i, x in enumerate(languages) if x == lang]
-            means[lang] = vectors[rows].mean(axis=0).astype(np.float32)
+            if len(rows) >= MIN_SENTENCES_FOR_MEAN or lang not in means:
+                means[lang] = vectors[rows].mean(axis=0).astype(np.float32)
         return cls(means)
+
+    @classmethod
+    def reference(cls, model_name: str) -> Centring | None:
+        """Means measured on the shipped corpus for this model (index/reference/), if any."""
+        path = REFERENCE_DIR / f"{model_name}-means.json"
+        return cls.from_dict(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else None
 
     def apply(self, vectors: np.ndarray, languages: Sequence[str]) -> np.ndarray:
         if not self.means or not len(vectors):

@@ -51,10 +51,13 @@ class Semantics:
             return np.zeros((len(claims), len(sentences)), np.float32)
         return self.statements(claims) @ self.statements(sentences).T
 
-    def remember(self, texts: Sequence[str], vectors: np.ndarray) -> None:
+    def remember(self, texts: Sequence[str], vectors: np.ndarray) -> int:
         """Seed the cache with vectors computed elsewhere (the index's own sentence vectors,
-        centred the same way), so the first question about a passage embeds nothing."""
+        centred the same way), so the first question about a passage embeds nothing.
+        Returns how many distinct sentences the cache now holds."""
         with self._lock:
-            room = max(CACHE_SIZE - len(self._vectors), 0)
-            for text, vector in list(zip(texts, vectors, strict=False))[:room]:
+            for text, vector in zip(texts, vectors, strict=False):
+                if len(self._vectors) >= CACHE_SIZE:
+                    break
                 self._vectors.setdefault(text, vector)
+            return len(self._vectors)

