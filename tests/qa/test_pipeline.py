@@ -47,7 +47,6 @@ def test_chinese_question_is_refused_in_chinese(service):
 @pytest.mark.parametrize("question", [
     "中欧班列2021年开行了多少列？",
     "What is the export tax rate on rare earth metals under the circular?",
-    "海南自由贸易港法一共有多少条？",
     "How many ports have cut their cargo handling fees?",
 ])
 def test_near_miss_questions_are_refused_in_both_languages(service, question):
