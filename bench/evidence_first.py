@@ -24,6 +24,7 @@ from pathlib import Path
 import httpx
 
 from core.settings import REPO_ROOT, Settings
+from index.build import build_index
 from qa import answerability, pipeline, prompts
 from qa.citations import verify
 from qa.evaluation import load_questions
@@ -154,6 +155,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
     settings = Settings(llm="local", rate_limit_per_minute=0, llm_timeout=300)
+    build_index(settings, progress=False)  # incremental: a no-op when the index is current
     service = Service(settings)
     service.warm("local", background=False)
     items = [it for path in SETS for it in load_questions(path)]

@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     llm_threads: int = Field(2, ge=1, le=64, description="CPU threads for the local LLM.")
     llm_context: int = Field(4096, ge=512, le=32768, description="Context window for the local LLM.")
     evidence_quotes: int = Field(3, ge=1, le=10, description="Most sentences quoted as evidence.")
-    context_sentences: int = Field(5, ge=1, le=30, description="Sentences a generative model reads: the quotes, "
+    context_sentences: int = Field(4, ge=1, le=30, description="Sentences a generative model reads: the quotes, "
                                    "then the next best ranked, up to this many (each costs prompt time).")
     answerability_weights: dict[str, float] = Field(
         {"bias": 0.988, "similarity": 0.621, "score": 0.248, "missing": -0.118, "unknown": -0.563,
