@@ -1,6 +1,6 @@
 """Calibrate the answerability decision on question sets, and show how it generalises.
 
-    python -m bench.answerability [--fit bench/questions/tune.jsonl] [SETS...]
+    python -m bench.answerability [--fit FILE ...] [SETS...]   (default: fit on tune + dev, score held-out)
 
 For every question it computes the decision's signals once (retrieval, sentence ranking),
 fits the logistic weights on the fitting set only (plain gradient descent, L2-penalised),
@@ -71,17 +71,18 @@ def fit(rows) -> tuple[dict[str, float], float]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fit", type=Path, default=Path("bench/questions/tune.jsonl"))
-    parser.add_argument("sets", type=Path, nargs="*",
-                        default=[Path("../shared/eval/dev.jsonl"), Path("bench/questions/heldout.jsonl")])
+    parser.add_argument("--fit", type=Path, nargs="+",
+                        default=[Path("bench/questions/tune.jsonl"), Path("../shared/eval/dev.jsonl")])
+    parser.add_argument("sets", type=Path, nargs="*", default=[Path("bench/questions/heldout.jsonl")])
     parser.add_argument("--show", action="store_true", help="print each question's signals")
     args = parser.parse_args(argv)
     service = Service(Settings(llm="extractive"))
-    fitted = features(service, load_questions(args.fit))
+    fitted = features(service, [item for path in args.fit for item in load_questions(path)])
     weights, threshold = fit(fitted)
-    print(f"fitted on {args.fit.name}: answerable_min_score={threshold}\nanswerability_weights={weights}")
+    fitted_on = "+".join(path.stem for path in args.fit)
+    print(f"fitted on {fitted_on}: answerable_min_score={threshold}\nanswerability_weights={weights}")
     print(f"{'set':<12}{'n':>5}{'false refusal':>15}{'refusal recall':>16}")
-    for name, rows in [(args.fit.stem, fitted)] + [(p.stem, features(service, load_questions(p))) for p in args.sets]:
+    for name, rows in [(fitted_on, fitted)] + [(p.stem, features(service, load_questions(p))) for p in args.sets]:
         r = rates(rows, weights, threshold)
         print(f"{name:<12}{r['n']:>5}{r['false_refusal']:>15}{r['refusal_recall']:>16}")
         if args.show:
