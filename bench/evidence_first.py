@@ -19,10 +19,10 @@ import argparse
 import asyncio
 import statistics
 import time
-from pathlib import Path
 
 import httpx
 
+from bench.report import cpu_model
 from core.settings import REPO_ROOT, Settings
 from index.build import build_index
 from qa import answerability, pipeline, prompts
@@ -32,13 +32,6 @@ from qa.evidence import build_evidence, choose_quotes
 from qa.service import Service
 
 SETS = [REPO_ROOT.parent / "shared" / "eval" / "dev.jsonl", REPO_ROOT / "bench" / "questions" / "heldout.jsonl"]
-
-
-def cpu_model() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown CPU"
 
 
 def pct(values: list[float], p: int) -> float:

@@ -10,19 +10,10 @@ centred on the corpus's sentences, so no index needs to be built.
 
 from __future__ import annotations
 
-from pathlib import Path
 
+from bench.report import cpu_model
 from core.settings import Settings, load_settings
 from qa.adversarial import corpus_semantics, format_table, run
-
-
-def cpu_model() -> str:
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.is_file():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return "unknown"
 
 
 def measure(settings: Settings) -> dict:
