@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from core.settings import Settings
 from qa.answer_types import Answerability
 from qa.passages import Passage
+from textkit.gloss import bilingual_terms
 from qa.asked import asks_date, asks_figure, gives_date, gives_figure, years_without_facts
-from qa.ranking import RankedSentence, sentence_terms, word_senses
+from qa.ranking import RankedSentence, word_senses
 from textkit.language import language_of
 
 EVIDENCE_WINDOW = 3  # best sentences a year the question names must appear in
@@ -52,7 +53,7 @@ def signals(question: str, ranked: list[RankedSentence], passages: list[Passage]
     window = " ".join(r.text for r in top)
     best = top[0].text if top else ""
     words = word_senses(question)
-    found = sentence_terms(" ".join(f"{p.title} {p.text}" for p in passages))
+    found = bilingual_terms(" ".join(f"{p.title} {p.text}" for p in passages))
     return Signals(
         similarity=max((r.similarity for r in ranked), default=0.0),
         score=ranked[0].score if ranked else 0.0,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from qa.asked import gives_asked
 from qa.passages import Passage
 from qa.semantics import Semantics
-from textkit.gloss import gloss
+from textkit.gloss import bilingual_terms, gloss
 from textkit.language import has_cjk
 from textkit.sentences import sentence_spans
 from textkit.terms import terms
@@ -45,16 +45,8 @@ def word_senses(text: str) -> list[frozenset[str]]:
     return list(words.values())
 
 
-def sentence_terms(text: str) -> frozenset[str]:
-    """A sentence's terms, a Chinese one's English gloss included."""
-    found = set(terms(text))
-    if has_cjk(text):
-        found.update(terms(gloss(text)))
-    return frozenset(found)
-
-
 def overlap(question_words: list[frozenset[str]], text: str) -> float:
-    found = sentence_terms(text)
+    found = bilingual_terms(text)
     return sum(bool(word & found) for word in question_words) / max(len(question_words), 1)
 
 

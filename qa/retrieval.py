@@ -12,7 +12,7 @@ numbers. Which lists take part is a setting.
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,13 +39,16 @@ class Ranked:
 
 class Retriever:
     def __init__(self, reader: IndexReader, embedder: Embedder, *, candidates: int = 30, rrf_k: int = 60,
-                 lists: tuple[str, ...] = RETRIEVERS, bm25_weight: float = 1.0):
+                 lists: tuple[str, ...] = RETRIEVERS, bm25_weight: float = 1.0,
+                 questions: Callable[[str], np.ndarray] | None = None):
         self.reader = reader
         self.embedder = embedder
         self.candidates = candidates
         self.rrf_k = rrf_k
         self.lists = lists
         self.bm25_weight = bm25_weight
+        # The service hands in Semantics.question, so ranking reuses the same vector.
+        self.questions = questions or self._own_question_vector
         self._docs: dict[str, dict] = {}
 
     def search(self, query: str, k: int = 5, *, mode: str = "hybrid") -> list[Passage]:
@@ -65,9 +68,11 @@ class Retriever:
         return self.reader.bm25.vocab_dict if self.reader.bm25 is not None else frozenset()
 
     def query_vector(self, query: str) -> np.ndarray:
-        """The question as the dense index sees it (centred by its language)."""
-        vector = self.embedder.encode_queries([query])
-        return self.reader.centring.apply(vector, [language_of(query)])
+        """The question as the dense index sees it (centred by its language), 1 x d."""
+        return self.questions(query).reshape(1, -1)
+
+    def _own_question_vector(self, query: str) -> np.ndarray:
+        return self.reader.centring.apply(self.embedder.encode_queries([query]), [language_of(query)])[0]
 
     def _dense(self, vector: np.ndarray) -> Ranked:
         scores, ids = self.reader.vectors.search(vector, self.candidates)

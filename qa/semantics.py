@@ -9,6 +9,7 @@ Sentence vectors are cached: a popular passage's sentences are embedded once.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -16,6 +17,7 @@ import numpy as np
 from index.embedding import Centring, Embedder, languages
 
 CACHE_SIZE = 20_000  # sentence vectors kept
+QUESTION_CACHE = 64  # recent questions: a question's retrieval and ranking share its vector
 
 
 class Semantics:
@@ -23,6 +25,7 @@ class Semantics:
         self.embedder = embedder
         self._centring = centring
         self._vectors: dict[str, np.ndarray] = {}
+        self._questions: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def statements(self, texts: Sequence[str]) -> np.ndarray:
@@ -42,8 +45,23 @@ class Semantics:
         return np.vstack([known[t] for t in texts])
 
     def question(self, text: str) -> np.ndarray:
-        """A question (e5's ``query: `` side), centred by its language."""
-        return self._centring().apply(self.embedder.encode_queries([text]), languages([text]))[0]
+        """A question (e5's ``query: `` side), centred by its language. Retrieval and
+        sentence ranking both need it for the same question: it is embedded once."""
+        with self._lock:
+            vector = self._questions.get(text)
+        if vector is None:
+            vector = self._centring().apply(self.embedder.encode_queries([text]), languages([text]))[0]
+            with self._lock:
+                self._questions[text] = vector
+                while len(self._questions) > QUESTION_CACHE:
+                    self._questions.popitem(last=False)
+        return vector
+
+    def forget(self) -> None:
+        """Drop every cached vector: a new index version brings new centring means."""
+        with self._lock:
+            self._vectors.clear()
+            self._questions.clear()
 
     def similarity(self, claims: Sequence[str], sentences: Sequence[str]) -> np.ndarray:
         """Cosine of each claim (rows) with each sentence (columns)."""

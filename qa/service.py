@@ -61,8 +61,10 @@ class Service:
                 reader = IndexReader.open(self.settings.index_dir, self.settings.embedding_model)
                 self._retriever = Retriever(reader, self.embedder, candidates=self.settings.candidates,
                                             rrf_k=self.settings.rrf_k, lists=tuple(self.settings.retrievers),
-                                            bm25_weight=self.settings.bm25_weight)
+                                            bm25_weight=self.settings.bm25_weight,
+                                            questions=self.semantics.question)
                 self._version = reader.version
+                self.semantics.forget()
                 log.info("index loaded: version=%s chunks=%d", reader.version.name, reader.chunk_count())
         finally:
             self._swap.release()

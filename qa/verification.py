@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from core.settings import Settings
 from qa.semantics import Semantics
-from textkit.gloss import gloss
+from textkit.gloss import bilingual_terms, gloss
 from textkit.language import CJK_RUN, has_cjk
 from textkit.names import mentions, names
 from textkit.numbers import quantities, supported
@@ -274,7 +274,7 @@ def _covered(token: Token, passage: str) -> bool:
         return token.key in {t.key for t in tokens(passage)}
     if has_cjk(token.key):
         return token.key in passage
-    return token.key in _terms(passage)
+    return token.key in bilingual_terms(passage)
 
 
 def quoted(claim: str, passage: str) -> bool:
@@ -294,14 +294,6 @@ def _words(passage: str) -> frozenset[str]:
     return frozenset(w.lower() for w in re.findall(r"[\w']+", text))
 
 
-@lru_cache(maxsize=8192)
-def _terms(text: str) -> frozenset[str]:
-    found = set(terms(text))
-    if has_cjk(text):
-        found.update(terms(gloss(text)))
-    return frozenset(found)
-
-
 @lru_cache(maxsize=4096)
 def _sentences(passage: str) -> list[_Sentence]:
-    return [_Sentence((a, b), passage[a:b], _terms(passage[a:b])) for a, b in sentence_spans(passage)]
+    return [_Sentence((a, b), passage[a:b], bilingual_terms(passage[a:b])) for a, b in sentence_spans(passage)]

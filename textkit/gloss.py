@@ -12,8 +12,8 @@ import re
 from functools import lru_cache
 from importlib.resources import files
 
-from textkit.language import CJK_RUN
-from textkit.terms import ZH_STOP, jieba_segmenter
+from textkit.language import CJK_RUN, has_cjk
+from textkit.terms import ZH_STOP, jieba_segmenter, terms
 
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]|\|[^\s/]*")
 # Senses that carry no meaning for retrieval (measure words, cross-references, variants).
@@ -77,3 +77,13 @@ def gloss(text: str) -> str:
         return " | ".join(out)
 
     return CJK_RUN.sub(lambda m: " " + render(m.group(0)) + " ", text).strip()
+
+
+@lru_cache(maxsize=8192)
+def bilingual_terms(text: str) -> frozenset[str]:
+    """A text's terms, and for Chinese those of its English gloss too: what lets a Chinese
+    sentence be compared with English words (ranking, answerability, verification)."""
+    found = set(terms(text))
+    if has_cjk(text):
+        found.update(terms(gloss(text)))
+    return frozenset(found)
