@@ -18,27 +18,20 @@ from qa.answer_types import Citation, SentenceVerdict
 from qa.passages import Passage
 from qa.verification import Check, ClaimChecker
 from textkit.language import has_cjk
-from textkit.sentences import split_units
+from textkit.sentences import join_sentences, split_units, with_marker
 
 log = logging.getLogger(__name__)
 
 MARKER = re.compile(r"\s*[\[【]\s*(\d+(?:\s*[,，、;]\s*\d+)*)\s*[\]】]")
-_TRAILING_PUNCT = re.compile(r"[\s.。!！?？;；:：,，]*$")
 
 
 @dataclass
 class Verified:
     text: str
     citations: list[Citation]
-    supported: int = 0  # sentences kept with a verified citation
     reassigned: int = 0
     dropped: list[str] = field(default_factory=list)
     sentences: list[SentenceVerdict] = field(default_factory=list)  # every sentence, kept or dropped
-
-
-def passage_url(passage: Passage) -> str:
-    """Where a reader can read the passage: the publisher's URL, else our own reader."""
-    return passage.source_url or f"/documents/{passage.doc_id}#{passage.start}-{passage.end}"
 
 
 _MARKS = r"[\[【]\s*\d+(?:\s*[,，、;]\s*\d+)*\s*[\]】]"
@@ -81,7 +74,6 @@ def verify(answer: str, passages: list[Passage], checker: ClaimChecker) -> Verif
             result.sentences.append(SentenceVerdict(text=claim, supported=False, reason=_reason(checks)))
             continue
         result.reassigned += bool(cited) and chosen[0] not in cited
-        result.supported += 1
         marks = ""
         for i in chosen:
             if i not in numbers:
@@ -89,13 +81,11 @@ def verify(answer: str, passages: list[Passage], checker: ClaimChecker) -> Verif
                 spans[i] = checks[i].span
             marks += f"[{numbers[i]}]"
         result.sentences.append(SentenceVerdict(text=claim, supported=True, citations=[numbers[i] for i in chosen]))
-        body = _TRAILING_PUNCT.sub("", claim)
-        gap = "" if _is_cjk_end(body) else " "
-        out.append(f"{body}{gap}{marks}{claim[len(body):].strip()}")
+        out.append(with_marker(claim, marks))
     if result.dropped:
         log.info("dropped %d unsupported sentence(s)", len(result.dropped))
-    result.text = _join(out)
-    result.citations = [_citation(n, passages[i], spans[i]) for i, n in sorted(numbers.items(), key=lambda x: x[1])]
+    result.text = join_sentences(out)
+    result.citations = [passages[i].cite(n, spans[i]) for i, n in sorted(numbers.items(), key=lambda x: x[1])]
     return result
 
 
@@ -129,32 +119,14 @@ def _reason(checks: dict[int, Check]) -> str:
     return max(checks.values(), key=lambda c: c.score).reason if checks else "unsupported"
 
 
+def marker_numbers(sentence: str) -> list[int]:
+    """The [n] numbers a sentence cites ("[1][2]", "[1, 2]", "【1】"), in order, once each."""
+    numbers = (int(n) for group in MARKER.findall(sentence) for n in re.split(r"\s*[,，、;]\s*", group))
+    return list(dict.fromkeys(numbers))
+
+
 def _cited(sentence: str, count: int) -> list[int]:
-    found: list[int] = []
-    for group in MARKER.findall(sentence):
-        for number in re.split(r"\s*[,，、;]\s*", group):
-            index = int(number) - 1
-            if 0 <= index < count and index not in found:
-                found.append(index)
-    return found
+    """Passage indexes the sentence cites, those out of range left out."""
+    return [n - 1 for n in marker_numbers(sentence) if 0 < n <= count]
 
 
-def _is_cjk_end(text: str) -> bool:
-    return bool(re.search(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]\s*$", text))
-
-
-def _join(sentences: list[str]) -> str:
-    text = ""
-    for sentence in sentences:
-        if text and not (_is_cjk_end(text) and _is_cjk_end(sentence[:1] or " ")):
-            text += " "
-        text += sentence
-    return text.strip()
-
-
-def _citation(n: int, passage: Passage, span: tuple[int, int]) -> Citation:
-    return Citation(
-        n=n, chunk_id=passage.chunk_id, doc_id=passage.doc_id, title=passage.title, language=passage.language,
-        source_url=passage.source_url, url=passage_url(passage), date=passage.date, text=passage.text,
-        span=span, heading=passage.heading, page=passage.page, start=passage.start, end=passage.end,
-    )

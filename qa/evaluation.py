@@ -197,23 +197,22 @@ def citation_precision(answer) -> tuple[int, int]:
         return sum(bool(v.supported) for v in cited), len(cited)
     if not answer.citations:
         return 0, 0
-    from qa.citations import MARKER, strip_markers
+    from qa.citations import marker_numbers, strip_markers
 
     by_number = {c.n: c for c in answer.citations}
     good = total = 0
     for start, end in sentence_spans(answer.answer):
         sentence = answer.answer[start:end]
         claim = strip_markers(sentence)
-        for group in MARKER.findall(sentence):
-            for number in re.split(r"\s*[,，、;]\s*", group):
-                citation = by_number.get(int(number))
-                total += 1
-                good += bool(citation and _supports(claim, citation.text))
+        for number in marker_numbers(sentence):
+            citation = by_number.get(number)
+            total += 1
+            good += bool(citation and _supports(claim, citation.text))
     return good, total
 
 
 def _supports(claim: str, passage: str) -> bool:
-    """The product's own support check, imported late: qa.support is heavy and evolving."""
+    """The product's own verbatim check, imported late: qa.verification loads slowly."""
     from qa.verification import quoted
 
     return quoted(claim, passage)

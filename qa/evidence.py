@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from qa.answer_types import Answerability, Citation, Evidence
 from qa.passages import Passage
 from qa.ranking import RankedSentence
-from textkit.language import CJK_END, has_cjk, language_of
+from textkit.language import has_cjk, language_of
+from textkit.sentences import join_sentences, with_marker
 
 SECOND_QUOTE = 0.85  # another top sentence joins when it scores this close to the best
 CONTINUATION = 0.7  # the next sentence of the same paragraph joins when it scores this close
@@ -63,29 +64,12 @@ def build_evidence(quotes: list[Quote], passages: list[Passage], decision: Answe
         if quote.passage not in numbers:
             numbers[quote.passage] = len(numbers) + 1
             citations.append(passages[quote.passage].cite(numbers[quote.passage], quote.span))
-        parts.append(_marked(quote.text, numbers[quote.passage]))
+        parts.append(with_marker(quote.text, f"[{numbers[quote.passage]}]"))
     langs = {language_of(q.text) for q in quotes}
     quote_lang = langs.pop() if len(langs) == 1 else None
     label = LABELS.get((question_lang, quote_lang or ""), "")
     return Evidence(text=join_sentences(parts), citations=citations, answerability=decision,
                     quote_language=quote_lang, label=label)
-
-
-def _marked(sentence: str, n: int) -> str:
-    """``… core [1].``: the marker goes inside the sentence's closing punctuation."""
-    body = sentence.rstrip("。.!！?？;；…")
-    gap = "" if has_cjk(body[-1:]) else " "
-    return f"{body}{gap}[{n}]{sentence[len(body):]}"
-
-
-def join_sentences(sentences: list[str]) -> str:
-    """Chinese sentences join without a space, English ones with one."""
-    text = ""
-    for sentence in sentences:
-        if text and not (CJK_END.search(text) and has_cjk(sentence[:1])):
-            text += " "
-        text += sentence
-    return text.strip()
 
 
 def _closed(sentence: str) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from textkit.language import CJK_END
+
 # A sentence ends at . ! ? (followed by space) or at a Chinese stop, which needs no space.
 SENTENCE_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s)|[。！？；]+[\u201d\u2019」』）]*")
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -45,3 +47,24 @@ def split_units(text: str) -> list[Unit]:
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence, headings left out."""
     return [(u.start, u.end) for u in split_units(text) if not u.heading_level]
+
+
+_TRAILING_PUNCT = re.compile(r"[\s.。!！?？;；:：,，…]*$")
+
+
+def with_marker(sentence: str, marks: str) -> str:
+    """``… core [1].``: citation markers go inside the sentence's closing punctuation,
+    after a space in English and none in Chinese."""
+    body = _TRAILING_PUNCT.sub("", sentence)
+    gap = "" if CJK_END.search(body) else " "
+    return f"{body}{gap}{marks}{sentence[len(body):].strip()}"
+
+
+def join_sentences(sentences: list[str]) -> str:
+    """Chinese sentences join without a space, English ones (and mixed) with one."""
+    text = ""
+    for sentence in sentences:
+        if text and not (CJK_END.search(text) and CJK_END.search(sentence[:1] or " ")):
+            text += " "
+        text += sentence
+    return text.strip()
