@@ -25,10 +25,9 @@ import httpx
 from bench.report import cpu_model
 from core.settings import REPO_ROOT, Settings
 from index.build import build_index
-from qa import answerability, pipeline, prompts
+from qa import pipeline
 from qa.citations import verify
 from qa.evaluation import load_questions
-from qa.evidence import build_evidence, choose_quotes
 from qa.service import Service
 
 SETS = [REPO_ROOT.parent / "shared" / "eval" / "dev.jsonl", REPO_ROOT / "bench" / "questions" / "heldout.jsonl"]
@@ -76,21 +75,14 @@ def stages(service: Service, items: list[dict]) -> list[dict]:
     rows = []
     for item in items:
         row: dict = {"question": item["question"]}
-        t = time.perf_counter()
         turn = pipeline.understand(service, item["question"], [], "local")
-        passages = service.retriever().search(turn.standalone, settings.top_k)
-        row["retrieve"] = (time.perf_counter() - t) * 1000
-        t = time.perf_counter()
-        ranked = service.ranker.rank(turn.standalone, passages)
-        decision = answerability.decide(turn.standalone, ranked, passages, service.retriever().vocabulary, settings)
-        quotes = choose_quotes(ranked, passages, settings.evidence_quotes)
-        evidence = build_evidence(quotes, passages, decision, turn.lang)
-        row["evidence"] = (time.perf_counter() - t) * 1000
-        if not decision.answerable or not pipeline.should_generate(settings, turn, evidence):
+        found = pipeline.find_evidence(service, turn, settings.top_k)
+        row["retrieve"], row["evidence"] = turn.timings["retrieve"], turn.timings["evidence"]
+        evidence = found.evidence
+        if not evidence.answerability.answerable or not pipeline.should_generate(settings, turn, evidence):
             rows.append(row)
             continue
-        sources, numbered = pipeline.model_sources(quotes, ranked, passages, settings.context_sentences)
-        prompt = prompts.answer_prompt(turn.standalone, sources, turn.lang, evidence.text)
+        prompt, numbered = pipeline.answer_prompt(turn, found, settings)
         t = time.perf_counter()
         pieces = []
         for piece in local.stream(prompt, max_tokens=settings.llm_max_tokens):

@@ -70,20 +70,14 @@ def run(service: Service, question: str, history: list[dict], k: int,
     turn = understand(service, question, history, llm_name)
     yield Meta(turn.standalone, turn.llm.name, turn.lang)
 
-    with _timed(turn, "retrieve"):
-        passages = service.retriever().search(turn.standalone, k)
-    with _timed(turn, "evidence"):
-        ranked = service.ranker.rank(turn.standalone, passages)
-        decision = answerability.decide(turn.standalone, ranked, passages, service.retriever().vocabulary, settings)
-        quotes = choose_quotes(ranked, passages, settings.evidence_quotes)
-        evidence = build_evidence(quotes, passages, decision, turn.lang)
+    found = find_evidence(service, turn, k)
+    evidence = found.evidence
     yield EvidenceFound(evidence)
 
-    if not decision.answerable or not should_generate(settings, turn, evidence):
+    if not evidence.answerability.answerable or not should_generate(settings, turn, evidence):
         yield Final(respond(turn, evidence, started))
         return
-    sources, numbered = model_sources(quotes, ranked, passages, settings.context_sentences)
-    prompt = prompts.answer_prompt(turn.standalone, sources, turn.lang, evidence.text)
+    prompt, numbered = answer_prompt(turn, found, settings)
     generated = yield from generate(turn, prompt, settings)
     if generated.failure:
         turn.fallback_reason = generated.failure
@@ -101,6 +95,36 @@ def run(service: Service, question: str, history: list[dict], k: int,
 
 
 # --- steps ----------------------------------------------------------------------------------
+
+@dataclass
+class Found:
+    """What retrieval and ranking found for a turn, and the evidence made of it."""
+
+    passages: list[Passage]
+    ranked: list[RankedSentence]
+    quotes: list[Quote]
+    evidence: Evidence
+
+
+def find_evidence(service: Service, turn: Turn, k: int) -> Found:
+    """Retrieve, rank sentences, decide answerability and quote: all before any model."""
+    settings = service.settings
+    with _timed(turn, "retrieve"):
+        retriever = service.retriever()
+        passages = retriever.search(turn.standalone, k)
+    with _timed(turn, "evidence"):
+        ranked = service.ranker.rank(turn.standalone, passages)
+        decision = answerability.decide(turn.standalone, ranked, passages, retriever.vocabulary, settings)
+        quotes = choose_quotes(ranked, passages, settings.evidence_quotes)
+        evidence = build_evidence(quotes, passages, decision, turn.lang)
+    return Found(passages, ranked, quotes, evidence)
+
+
+def answer_prompt(turn: Turn, found: Found, settings: Settings) -> tuple[Prompt, list[Passage]]:
+    """The model's prompt, and the passages in the order its [n] numbers refer to."""
+    sources, numbered = model_sources(found.quotes, found.ranked, found.passages, settings.context_sentences)
+    return prompts.answer_prompt(turn.standalone, sources, turn.lang, found.evidence.text), numbered
+
 
 def understand(service: Service, question: str, history: list[dict], llm_name: str | None) -> Turn:
     """Clean the input, choose the backend (the extractive one when the chosen one cannot
