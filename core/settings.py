@@ -57,12 +57,11 @@ class Settings(BaseSettings):
     context_sentences: int = Field(4, ge=1, le=30, description="Sentences a generative model reads: the quotes, "
                                    "then the next best ranked, up to this many (each costs prompt time).")
     answerability_weights: dict[str, float] = Field(
-        {"bias": 0.988, "similarity": 0.621, "score": 0.248, "missing": -0.118, "unknown": -0.563,
-         "figure_gap": -1.16, "date_gap": 0.0, "cross": 0.66},
-        description="Answerability: logistic weights of the signals in qa/answerability.py (fitted on "
-        "bench/questions/tune.jsonl + dev by bench/answerability.py).")
+        {"bias": 2.149, "similarity": 0.459, "unknown": -0.779, "cross": 0.72},
+        description="Answerability: logistic weights of the meaning signals in qa/answerability.py, for the questions "
+        "the asked-slot check lets through (fitted on bench/questions/tune.jsonl + dev by bench/answerability.py).")
     answerable_min_score: float = Field(
-        0.71, ge=0, le=1, description="Answerability: lowest probability at which a question counts as answerable "
+        0.87, ge=0, le=1, description="Answerability: lowest probability at which a question counts as answerable "
         "(fitted so that at most 5 % of the fitting set's answerable questions are refused).")
     generate: Literal["auto", "always", "never"] = Field(
         "auto", description="When a generative backend is asked after the evidence: always, never (the quotes are the "

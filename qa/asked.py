@@ -1,77 +1,190 @@
-"""What kind of fact a question asks for (a figure, a date) and whether a sentence gives one.
+"""What a question asks for, and whether a sentence of the evidence gives it.
+
+A near-miss question is about a subject the documents discuss but asks for a fact they
+do not state: a count, a sum or rate, a date, the figure for a year they do not cover,
+the 127th fair when they describe the 126th, the "most" or "first" of something. Meaning
+alone cannot tell it from a paraphrase (the words and the topic are the same), so the
+question is read for its *slot* (``Asked``) and a sentence answers only when it fills
+that slot (``lacks``). Figures are compared as ``textkit.numbers`` normalises them, so
+the check holds across languages: "sixty days" fills "多少天", "12406列" "how many trips".
 
 Shared by the sentence ranker (a sentence of the asked kind ranks higher) and the
-answerability decision (a figure question whose best sentence states none is a near
-miss); both must read questions the same way, so the patterns live here once.
+answerability decision (no sentence near the top fills the slot: refuse), so both read
+questions the same way.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 from textkit.language import has_cjk
+from textkit.names import names
+from textkit.numbers import Quantity, quantities, supported
 from textkit.terms import fold
 
-_ASKS_FIGURE = re.compile(
-    r"\bhow (many|much)\b"
-    r"|\bwhat (is|was|are|were) the (number|amount|rate|share|percentage|proportion|value|size|total)"
-    r"|\b(tax|tariff|duty|fee|interest) rate\b|\bwhat (percentage|share|proportion|amount|rate)\b"
-    r"|多少|几[个家项列批年次条]|比例|税率|金额|额度|数量|规模",
-    re.I,
-)
-_ASKS_DATE = re.compile(
-    r"\bwhen\b|\bwhat (year|date|month)\b|\bwhich (year|date|month)\b|何时|什么时候|哪一?年|几月|哪天|日期", re.I)
-_NUMBER = r"(?:\d[\d,.]*|[一二三四五六七八九十两百千万亿]+)"
-# The thing counted: "how many cities" -> cities; "多少家企业" -> 家.
-_EN_COUNTED = re.compile(r"\bhow many ([a-z-]+)", re.I)
-_ZH_COUNTED = re.compile(r"(?:多少|几)([个家项列批次条名位种座所件艘辆人])")
-_MONEY_OR_SHARE = re.compile(r"%|percent|per cent|成\b|[亿万]?元|美元|dollar|yuan|\$|九成|半数|half", re.I)
-_ASKS_MONEY_OR_SHARE = re.compile(
-    r"\bhow much\b|rate\b|percentage|share\b|proportion|amount|金额|额度|税率|比例|多少钱|费率", re.I)
+# Chinese asks for a figure with 多少/几/多大: "比重要提高" asks which products, not how much.
+_ZH_ASKS_FIGURE = re.compile(r"多少|几[个家项列批次条名位种座所件艘辆人天年月届类国部]|多大|多高|多快|多长|多久")
+_COUNT = re.compile(r"\bhow many\b|\bwhat (?:is|was|are|were) the (?:total )?number of\b|数量|多少|几", re.I)
+_SHARE = re.compile(
+    r"\brates?\b|\b(?:what|which) (?:percentage|share|proportion)|\b(?:percentage|proportion)\b|\bby how much\b"
+    r"|\bhow fast\b|\bhow much (?:did|does|do|will|has|have) [^?]*\b(?:grow|rise|increase|fall|drop|decline|expand)"
+    r"|税率|费率|利率|汇率|比例|比重|占比|增速|增长率|增长了?多少|幅度|百分之", re.I)
+# A levy or a fine is a rate or a sum: either answers it.
+_CHARGE = re.compile(
+    r"\bwhat (?:\w+ )?(?:tax|tariff|duty|levy|fee|fine|penalty)\b|\b(?:maximum|minimum) (?:fine|penalty)\b"
+    r"|关税|罚款|收费标准", re.I)
+_MONEY = re.compile(
+    r"\bhow much\b|\bwhat (?:is|was|are|were) (?:[\w'-]+ ){0,5}"
+    r"(?:amount|value|turnover|sales|revenue|volume|budget|size|scale|investment|cost)\b|\bhow (?:large|big)\b"
+    r"|金额|额度|多少钱|资金|销售额|进出口额|出口额|进口额|交易额|成交额|营业额|多大|规模", re.I)
 _DATE = re.compile(
-    r"\b(19|20)\d\d\b|\d{4}年|\d{1,2}月|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
-_YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
-# A day's date says when something was announced, not which year a figure is for.
-_FULL_DATE = re.compile(
-    r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}"
-    r"|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}", re.I)
+    r"\bwhen\b|\b(?:what|which|in what) (?:year|date|month|day)\b|\bdeadline\b|\bby what time\b"
+    r"|何时|什么时候|哪一?年|哪一?天|几月|几号|日期|期限|截止|时间表|什么时间", re.I)
+# "the first to", "most", "最多": asks which one ranks highest, a fact a list does not give.
+_ASKS_RANK = re.compile(
+    r"\b(?:most|least|largest|biggest|highest|lowest|smallest|fewest|earliest|latest|best|worst)\b"
+    r"|\bthe first\b(?! (?:batch|time|half|quarter|and|two|three|four|five))|最[多少大小高低早晚先快慢]|首个|第一个")
+_GIVES_RANK = re.compile(r"\b(?:most|least|first|\w{3,}est)\b|最|首|第一", re.I)
+# "which city", "哪些港口": asks for a place, which a sentence answers only by naming one.
+_ASKS_PLACE = re.compile(
+    r"\b(?:which|what) (?:\w+ )?(?:city|cities|ports?|provinces?|countries|country|regions?|nations?)\b"
+    r"|哪(?:个|些|一个)?(?:[^\W类种项方面]{0,2}?)(?:城市|省|国家|港口|地区|成员国)", re.I)
+_ZH_PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:省|市(?!场)|港(?!口)|县|州)")
+_CAPITALISED = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
+_EN_COUNTED = re.compile(r"\bhow many ((?:[a-z-]+,? (?:and )?){1,4})", re.I)
+_EN_COUNTED_STOP = frozenset(re.findall(
+    r"\w+", "did do does are were is was will would can could have has had in of at for on by to from new more "
+    "other and the a an different separate"))
+_ZH_COUNTED = re.compile(r"(?:多少|几)([个家项列批次条名位种座所件艘辆人天年月届类国部])|多少([\u4e00-\u9fff]{2,4})")
+_COUNTABLE = frozenset({"number", "teu"})
+_MONEY_KINDS = frozenset({"usd", "cny"})
 
 
-def asks_figure(question: str) -> bool:
-    return bool(_ASKS_FIGURE.search(question))
+@dataclass(frozen=True)
+class Asked:
+    figure: str  # "count", "share", "money", "charge" (share or money) or "" (no figure asked)
+    date: bool  # asks when
+    rank: bool  # asks for the most, least or first of something
+    place: bool  # asks which city, port, country
+    counted: tuple[str, ...]  # what a count counts: English nouns, or a Chinese measure word
+    named: tuple[tuple[Quantity, str], ...]  # figures the question itself names (years, editions, amounts), as written
+
+    @property
+    def specific(self) -> bool:
+        """It asks for a particular kind of fact, not for what the documents say."""
+        return bool(self.figure or self.date or self.rank or self.place)
 
 
-def asks_date(question: str) -> bool:
-    return bool(_ASKS_DATE.search(question))
+@lru_cache(maxsize=1024)
+def slot(question: str) -> Asked:
+    figure = ""
+    if not has_cjk(question) or _ZH_ASKS_FIGURE.search(question):
+        figure = next((kind for kind, pattern in _FIGURES if pattern.search(question)), "")
+    read = question.replace("哪一", "哪")  # "哪一年" asks for a year, it names none
+    named = tuple((q, read[q.span[0]:q.span[1]]) for q in quantities(read) if _names_figure(q, read))
+    return Asked(figure, bool(_DATE.search(question)), bool(_ASKS_RANK.search(question)),
+                 bool(_ASKS_PLACE.search(question)), _counted(question), named)
+
+
+def _names_figure(q: Quantity, question: str) -> bool:
+    """A year, a dated month, an edition (the 127th, 第三届; not "the first") or a figure in
+    digits: what the evidence must then be about. "两国", "three measures" just count."""
+    if q.kind == "ordinal":
+        return q.amount > 1
+    if q.kind == "date":
+        return q.date[0] is not None
+    return any(ch.isdigit() for ch in question[q.span[0]:q.span[1]])
+
+
+_FIGURES = (("share", _SHARE), ("charge", _CHARGE), ("money", _MONEY), ("count", _COUNT))
+
+
+def _counted(question: str) -> tuple[str, ...]:
+    zh = _ZH_COUNTED.search(question)
+    if zh:
+        return (zh.group(1) or zh.group(2)[-2:],)
+    en = _EN_COUNTED.search(question)
+    if not en:
+        return ()
+    words = re.findall(r"[a-z-]+", en.group(1).lower())
+    return tuple(fold(w) for w in words if w not in _EN_COUNTED_STOP)
+
+
+def gives_figure(asked: Asked, text: str) -> bool:
+    """``text`` states a figure of the asked kind."""
+    found = [q for q in quantities(text) if q.kind not in ("year", "date", "ordinal")]
+    kinds = {q.kind for q in found}
+    if asked.figure == "share":
+        return bool(kinds & {"percent", "times"})
+    if asked.figure == "money":
+        return bool(kinds & _MONEY_KINDS) or any(q.amount >= 10_000 for q in found)
+    if asked.figure == "charge":
+        return bool(kinds & (_MONEY_KINDS | {"percent", "times"}))
+    if not asked.counted:  # "面积是多少": any figure
+        return bool(found)
+    return _gives_count(asked.counted, [q for q in found if q.kind in _COUNTABLE], text)
+
+
+def _gives_count(counted: tuple[str, ...], counts: list[Quantity], text: str) -> bool:
+    """A count of the counted thing, when the sentence is in the question's language:
+    "多少家" needs a number with 家, "多少专业观众" 观众, "how many cities" cities."""
+    if not counts or has_cjk(text) != has_cjk(counted[0]):
+        return bool(counts)
+    if has_cjk(counted[0]):
+        word = counted[0]
+        return word in text if len(word) > 1 else any(text[q.span[1]:q.span[1] + 1] == word for q in counts)
+    said = {fold(w) for w in re.findall(r"[a-z-]+", text.lower())}
+    return any(word in said for word in counted)
 
 
 def gives_date(text: str) -> bool:
-    return bool(_DATE.search(text))
+    return any(q.kind in ("date", "year") for q in quantities(text))
 
 
-def gives_figure(question: str, text: str) -> bool:
-    """A figure of the asked kind: a sum or share when one is asked for, a count of the
-    counted thing ("多少家" needs a number with 家; "how many cities" a number in a
-    sentence about cities)."""
-    if _ASKS_MONEY_OR_SHARE.search(question):
-        return bool(_MONEY_OR_SHARE.search(text))
-    counted = _ZH_COUNTED.search(question)
-    if counted and has_cjk(text):
-        return bool(re.search(_NUMBER + r"\s*" + counted.group(1), text))
-    english = _EN_COUNTED.search(question)
-    if english and not has_cjk(text):
-        noun = english.group(1).lower()
-        said = {fold(w) for w in re.findall(r"[a-z-]+", text.lower())}
-        return bool(re.search(_NUMBER, text)) and fold(noun) in said
-    return bool(re.search(_NUMBER, text))
+def gives_place(question: str, text: str) -> bool:
+    """``text`` names a place: a country or place of the name table, a Chinese place
+    name (…省, …市), or an English proper name the table does not know and the question
+    does not use."""
+    if any(name.kind in ("country", "place") for name, _ in names(text)) or _ZH_PLACE.search(text):
+        return True
+    known = {form for name, _ in names(text) for form in name.forms}
+    return any(m.group(0) not in question and m.group(0) not in known for m in _CAPITALISED.finditer(text))
 
 
 def gives_asked(question: str, text: str) -> bool:
     """The sentence states the kind of fact the question asks for (False when it asks for none)."""
-    return (asks_figure(question) and gives_figure(question, text)) or (asks_date(question) and gives_date(text))
+    a = slot(question)
+    return bool((a.figure and gives_figure(a, text)) or (a.date and gives_date(text)))
 
 
-def years_without_facts(question: str, text: str) -> tuple[str, ...]:
-    """Years the question names that ``text`` gives no fact for (a full date there only
-    says when something was announced)."""
-    return tuple(y for y in dict.fromkeys(_YEAR.findall(question)) if y not in _FULL_DATE.sub(" ", text))
+def lacks(question: str, sentence: str, before: str, passage: str) -> str:
+    """What of the asked slot the sentence does not give: "figure", "date", "rank", "place",
+    "named:<what the question wrote>", or "" when nothing is missing."""
+    asked = slot(question)
+    missing = {
+        "figure": bool(asked.figure) and not gives_figure(asked, sentence),
+        "date": asked.date and not gives_date(sentence),
+        "rank": asked.rank and not _GIVES_RANK.search(sentence),
+        "place": asked.place and not gives_place(question, sentence),
+    }
+    gap = next((name for name, lacking in missing.items() if lacking), "")
+    return gap or _unnamed(asked, sentence, before, passage)
+
+
+def _unnamed(asked: Asked, sentence: str, before: str, passage: str) -> str:
+    """A figure the question names that the evidence lacks. A year must be in the sentence
+    or the one before it (a full date there, for a figure, only says when something was
+    announced); any other figure (the 127th fair, 46 zones, June 2020's year) anywhere in
+    the sentence's passage."""
+    near = tuple(q for q in quantities(f"{before} {sentence}")
+                 if not (asked.figure and q.kind == "date" and q.date[2] is not None))
+    everywhere = quantities(passage)
+    for figure, written in asked.named:
+        if figure.kind == "year" and not supported(figure, near):
+            return f"named:{written}"
+        sought = Quantity("year", float(figure.date[0] or 0)) if figure.kind == "date" else figure
+        if not supported(sought, everywhere):
+            return f"named:{written}"
+    return ""

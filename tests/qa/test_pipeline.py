@@ -46,12 +46,30 @@ def test_chinese_question_is_refused_in_chinese(service):
 
 @pytest.mark.parametrize("question", [
     "中欧班列2021年开行了多少列？",
+    "中欧班列2019年开行了多少列？",
+    "第四届进博会的意向成交额是多少？",
+    "跨境电商零售进口的增值税税率是多少？",
     "What is the export tax rate on rare earth metals under the circular?",
     "How many ports have cut their cargo handling fees?",
+    "How much trade in goods and services does the plan aim for in 2030?",
+    "How many chapters does the Export Control Law have?",
+    "What is the VAT rate for cross-border e-commerce retail imports?",
 ])
 def test_near_miss_questions_are_refused_in_both_languages(service, question):
+    """The documents discuss the subject, not the asked figure, year or edition."""
     answer = service.ask(question)
     assert not answer.answerable, answer.answer
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("第三届进博会的总展览面积是多少？", "36万平方米"),
+    ("第三届进博会意向成交额比上届增长了多少？", "2.1%"),
+    ("How much trade in goods and services does the plan aim for in 2025?", "5.1 trillion"),
+    ("What share of world GDP does RCEP cover?", "30 percent"),
+])
+def test_figure_questions_the_documents_answer_are_not_refused(service, question, expected):
+    answer = service.ask(question)
+    assert answer.answerable and expected in answer.answer, answer.answer
 
 
 def test_chinese_question_finds_and_quotes_the_english_passage_with_a_label(service):

@@ -1,0 +1,61 @@
+"""Reading what a question asks for, and whether a sentence gives it, in both languages."""
+
+import pytest
+
+from qa.asked import lacks, slot
+
+
+@pytest.mark.parametrize(("question", "figure", "date", "rank", "place"), [
+    ("How many chapters does RCEP have?", "count", False, False, False),
+    ("中欧班列2020年开行了多少列？", "count", False, False, False),
+    ("What is the VAT rate on cross-border imports?", "share", False, False, False),
+    ("第三届进博会意向成交额比上届增长了多少？", "share", False, False, False),
+    ("What were China's cross-border e-commerce retail sales in 2019?", "money", False, False, False),
+    ("What is the maximum fine under the Export Control Law?", "charge", False, False, False),
+    ("When did the Export Control Law take effect?", "", True, False, False),
+    ("通知要求港口收费清理在什么期限前完成？", "", True, False, False),
+    ("Which country was the first to ratify RCEP?", "", False, True, True),
+    ("第三届进博会在哪个城市举办？", "", False, False, True),
+    # Asks which products, not a figure; asks what kind of base, not a place.
+    ("优化进口结构时，哪些产品的进口比重要提高？", "", False, False, False),
+    ("为发展数字贸易，通知提出建设哪类国家基地？", "", False, False, False),
+    ("What does the circular say about overseas warehouses?", "", False, False, False),
+])
+def test_the_asked_slot_is_read_in_both_languages(question, figure, date, rank, place):
+    asked = slot(question)
+    assert (asked.figure, asked.date, asked.rank, asked.place) == (figure, date, rank, place)
+
+
+def test_only_written_years_editions_and_digits_count_as_named_figures():
+    assert [written for _, written in slot("What was the turnover of the 127th Canton Fair in 2020?").named] == [
+        "127th", "2020"]
+    assert slot("RCEP谈判是哪一年启动的？").named == ()  # 哪一年 asks for a year, it names none
+    assert slot("RCEP对中日两国经贸关系有什么特殊意义？").named == ()  # 两国 just counts
+
+
+@pytest.mark.parametrize(("question", "sentence"), [
+    ("RCEP达到核准门槛后多少天生效？", "It then enters into force sixty days after that threshold is met."),
+    ("How many trips did China-Europe freight trains make in 2020?", "2020年中欧班列共开行12406列，同比增长50%。"),
+    ("中欧班列2020年开行了多少列？", "2020年中欧班列共开行12406列。"),
+    ("How many localities were in the first batch?", "They allowed a first batch of ten localities."),
+    ("第三届进博会意向成交额比上届增长了多少？", "第三届进博会累计意向成交额为726.2亿美元，比上届增长2.1%。"),
+    ("When was the Hainan Free Trade Port law passed?", "The NPC passed the law on 10 June 2021."),
+])
+def test_a_sentence_that_states_the_asked_fact_fills_the_slot(question, sentence):
+    assert lacks(question, sentence, "", sentence) == ""
+
+
+@pytest.mark.parametrize(("question", "sentence", "gap"), [
+    ("How many second-hand cars did China export in 2019?", "China opened the way for exports of second-hand cars in 2019.",
+     "figure"),  # a year is not a count
+    ("第三届进博会有多少家企业参展？", "总展览面积接近36万平方米。", "figure"),  # not a count of 家
+    ("What were the retail sales in 2018?", "Retail sales reached 186.21 billion yuan in 2019.", "named:2018"),
+    ("中欧班列2021年开行了多少列？", "国家发展改革委2021年1月19日介绍，2020年中欧班列共开行12406列。", "named:2021年"),
+    ("What was the total turnover of the 127th Canton Fair?", "The 126th fair had a turnover of 29 billion dollars.",
+     "named:127th"),
+    ("What interest rate applies to foreign trade loans?", "Banks should lend 100 billion yuan to trade firms.", "figure"),
+    ("Which ports will pilot paperless declaration?", "The paperless declaration scope should be expanded.", "place"),
+    ("国家外贸转型升级基地数量最多的是哪个省？", "全国基地总数达到578家。", "rank"),
+])
+def test_a_near_miss_sentence_lacks_what_is_asked(question, sentence, gap):
+    assert lacks(question, sentence, "", sentence) == gap
