@@ -46,7 +46,9 @@ _DATE = re.compile(
 _ASKS_RANK = re.compile(
     r"\b(?:most|least|largest|biggest|highest|lowest|smallest|fewest|earliest|latest|best|worst)\b"
     r"|\bthe first\b(?! (?:batch|time|half|quarter|and|two|three|four|five))|最[多少大小高低早晚先快慢]|首个|第一个")
-_GIVES_RANK = re.compile(r"\b(?:most|least|first|\w{3,}est)\b|最|首|第一", re.I)
+_GIVES_RANK = re.compile(
+    r"\b(?:most|least|first|top|(?:larg|bigg|high|low|small|great|fast|earli|lat|long|strong|few)est)\b"
+    r"|最|首|第一", re.I)
 # "which city", "哪些港口": asks for a place, which a sentence answers only by naming one.
 _ASKS_PLACE = re.compile(
     r"\b(?:which|what) (?:\w+ )?(?:city|cities|ports?|provinces?|countries|country|regions?|nations?)\b"
