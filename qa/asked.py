@@ -73,11 +73,6 @@ class Asked:
     counted: tuple[str, ...]  # what a count counts: English nouns, or a Chinese measure word
     named: tuple[tuple[Quantity, str], ...]  # figures the question itself names (years, editions, amounts), as written
 
-    @property
-    def specific(self) -> bool:
-        """It asks for a particular kind of fact, not for what the documents say."""
-        return bool(self.figure or self.date or self.rank or self.place)
-
 
 @lru_cache(maxsize=1024)
 def slot(question: str) -> Asked:
