@@ -62,7 +62,7 @@ class Settings(BaseSettings):
         "the asked-slot check lets through (fitted on bench/questions/tune.jsonl + dev by bench/answerability.py).")
     answerable_min_score: float = Field(
         0.87, ge=0, le=1, description="Answerability: lowest probability at which a question counts as answerable "
-        "(fitted so that at most 5 % of the fitting set's answerable questions are refused).")
+        "(fitted just below every answerable question of the fitting set that the asked-slot check lets through).")
     generate: Literal["auto", "always", "never"] = Field(
         "auto", description="When a generative backend is asked after the evidence: always, never (the quotes are the "
         "answer), or auto (when the quotes are in another language than the question, or for a follow-up).")

@@ -77,7 +77,7 @@ def slot_gap(question: str, ranked: list[RankedSentence], passages: list[Passage
     gaps = []
     for passage, (start, end) in candidates:
         gap = lacks(question, passage.text[start:end], _sentence_before(passage.text, start),
-                    f"{passage.title} {passage.text}")
+                    f"{passage.title} {passage.date} {passage.text}")
         if not gap:
             return ""
         gaps.append(gap)

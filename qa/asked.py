@@ -22,7 +22,7 @@ from functools import lru_cache
 from textkit.language import has_cjk
 from textkit.names import names
 from textkit.numbers import Quantity, quantities, supported
-from textkit.terms import fold
+from textkit.terms import fold, jieba_segmenter
 
 # Chinese asks for a figure with 多少/几/多大: "比重要提高" asks which products, not how much.
 _ZH_ASKS_FIGURE = re.compile(r"多少|几[个家项列批次条名位种座所件艘辆人天年月届类国部]|多大|多高|多快|多长|多久")
@@ -38,9 +38,10 @@ _CHARGE = re.compile(
 _MONEY = re.compile(
     r"\bhow much\b|\bwhat (?:is|was|are|were) (?:[\w'-]+ ){0,5}"
     r"(?:amount|value|turnover|sales|revenue|volume|budget|size|scale|investment|cost)\b|\bhow (?:large|big)\b"
-    r"|金额|额度|多少钱|资金|销售额|进出口额|出口额|进口额|交易额|成交额|营业额|多大|规模", re.I)
+    r"|额|多少钱|资金|多大|规模", re.I)
 _DATE = re.compile(
-    r"\bwhen\b|\b(?:what|which|in what) (?:year|date|month|day)\b|\bdeadline\b|\bby what time\b"
+    r"^\s*when\b|\bwhen (?:did|does|do|was|were|is|are|will|would|has|have|had|can|should|must)\b"
+    r"|\b(?:what|which|in what) (?:year|date|month|day)\b|\bdeadline\b|\bby what time\b"
     r"|何时|什么时候|哪一?年|哪一?天|几月|几号|日期|期限|截止|时间表|什么时间", re.I)
 # "the first to", "most", "最多": asks which one ranks highest, a fact a list does not give.
 _ASKS_RANK = re.compile(
@@ -53,13 +54,16 @@ _GIVES_RANK = re.compile(
 _ASKS_PLACE = re.compile(
     r"\b(?:which|what) (?:\w+ )?(?:city|cities|ports?|provinces?|countries|country|regions?|nations?)\b"
     r"|哪(?:个|些|一个)?(?:[^\W类种项方面]{0,2}?)(?:城市|省|国家|港口|地区|成员国)", re.I)
+_ASKS_TOWN = re.compile(r"\b(?:city|cities|ports?|provinces?)\b|城市|省|港口", re.I)  # a country does not answer
 _ZH_PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:省|市(?!场)|港(?!口)|县|州)")
 _CAPITALISED = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
 _EN_COUNTED = re.compile(r"\bhow many ((?:[a-z-]+,? (?:and )?){1,4})", re.I)
 _EN_COUNTED_STOP = frozenset(re.findall(
     r"\w+", "did do does are were is was will would can could have has had in of at for on by to from new more "
     "other and the a an different separate"))
-_ZH_COUNTED = re.compile(r"(?:多少|几)([个家项列批次条名位种座所件艘辆人天年月届类国部])|多少([\u4e00-\u9fff]{2,4})")
+# 个 is the general measure word: "几个产业" is answered by 八大行业 as well as by 八个.
+_ZH_COUNTED = re.compile(r"(?:多少|几(?=[家项列批次条名位种座所件艘辆人天年月届类国部枚]))"
+                         r"([家项列批次条名位种座所件艘辆人天年月届类国部枚]?)([\u4e00-\u9fff]*)")
 _COUNTABLE = frozenset({"number", "teu"})
 _MONEY_KINDS = frozenset({"usd", "cny"})
 
@@ -70,7 +74,7 @@ class Asked:
     date: bool  # asks when
     rank: bool  # asks for the most, least or first of something
     place: bool  # asks which city, port, country
-    counted: tuple[str, ...]  # what a count counts: English nouns, or a Chinese measure word
+    counted: tuple[str, ...]  # what a count counts: English nouns, or a Chinese (measure word, noun)
     named: tuple[tuple[Quantity, str], ...]  # figures the question itself names (years, editions, amounts), as written
 
 
@@ -100,8 +104,9 @@ _FIGURES = (("share", _SHARE), ("charge", _CHARGE), ("money", _MONEY), ("count",
 
 def _counted(question: str) -> tuple[str, ...]:
     zh = _ZH_COUNTED.search(question)
-    if zh:
-        return (zh.group(1) or zh.group(2)[-2:],)
+    if zh:  # the measure word and the word after it: 多少家企业 -> 家, 企业; 多少标准箱 -> 标准箱
+        noun = jieba_segmenter().lcut(zh.group(2))[0] if zh.group(2) else ""
+        return (zh.group(1), noun) if zh.group(1) or noun else ()
     en = _EN_COUNTED.search(question)
     if not en:
         return ()
@@ -126,14 +131,16 @@ def gives_figure(asked: Asked, text: str) -> bool:
 
 def _gives_count(counted: tuple[str, ...], counts: list[Quantity], text: str) -> bool:
     """A count of the counted thing, when the sentence is in the question's language:
-    "多少家" needs a number with 家, "多少专业观众" 观众, "how many cities" cities."""
-    if not counts or has_cjk(text) != has_cjk(counted[0]):
+    "多少家企业" needs a number with 家 and 企业 in the sentence, "how many cities" cities.
+    Across languages any count will do: the dictionary gloss misses too many senses
+    (产品 is glossed "good; merchandise", never "product") to hold a count to a word."""
+    if not counts or not counted or has_cjk("".join(counted)) != has_cjk(text):
         return bool(counts)
-    if has_cjk(counted[0]):
-        word = counted[0]
-        return word in text if len(word) > 1 else any(text[q.span[1]:q.span[1] + 1] == word for q in counts)
-    said = {fold(w) for w in re.findall(r"[a-z-]+", text.lower())}
-    return any(word in said for word in counted)
+    if not has_cjk(text):
+        said = {fold(w) for w in re.findall(r"[a-z-]+", text.lower())}
+        return any(word in said for word in counted)
+    measure, noun = counted
+    return (not measure or any(text[q.span[1]:q.span[1] + 1] == measure for q in counts)) and noun in text
 
 
 def gives_date(text: str) -> bool:
@@ -144,7 +151,8 @@ def gives_place(question: str, text: str) -> bool:
     """``text`` names a place: a country or place of the name table, a Chinese place
     name (…省, …市), or an English proper name the table does not know and the question
     does not use."""
-    if any(name.kind in ("country", "place") for name, _ in names(text)) or _ZH_PLACE.search(text):
+    kinds = ("place",) if _ASKS_TOWN.search(question) else ("country", "place")
+    if any(name.kind in kinds for name, _ in names(text)) or _ZH_PLACE.search(text):
         return True
     known = {form for name, _ in names(text) for form in name.forms}
     return any(m.group(0) not in question and m.group(0) not in known for m in _CAPITALISED.finditer(text))
@@ -171,15 +179,16 @@ def lacks(question: str, sentence: str, before: str, passage: str) -> str:
 
 
 def _unnamed(asked: Asked, sentence: str, before: str, passage: str) -> str:
-    """A figure the question names that the evidence lacks. A year must be in the sentence
-    or the one before it (a full date there, for a figure, only says when something was
-    announced); any other figure (the 127th fair, 46 zones, June 2020's year) anywhere in
-    the sentence's passage."""
+    """A figure the question names that the evidence lacks. A year must be the sentence's:
+    named in it or the one before it (a full date there, for a figure, only says when
+    something was announced), or, when they name no year, in the passage or its date; any
+    other figure (the 127th fair, 46 zones, June 2020's year) anywhere in the passage."""
     near = tuple(q for q in quantities(f"{before} {sentence}")
                  if not (asked.figure and q.kind == "date" and q.date[2] is not None))
     everywhere = quantities(passage)
+    dated = any(q.kind in ("year", "date") for q in near)
     for figure, written in asked.named:
-        if figure.kind == "year" and not supported(figure, near):
+        if figure.kind == "year" and not supported(figure, near if dated else everywhere):
             return f"named:{written}"
         sought = Quantity("year", float(figure.date[0] or 0)) if figure.kind == "date" else figure
         if not supported(sought, everywhere):

@@ -20,6 +20,9 @@ from qa.asked import lacks, slot
     ("优化进口结构时，哪些产品的进口比重要提高？", "", False, False, False),
     ("为发展数字贸易，通知提出建设哪类国家基地？", "", False, False, False),
     ("What does the circular say about overseas warehouses?", "", False, False, False),
+    # "when" as a conjunction asks for no date.
+    ("Which technologies does the circular encourage firms to use when expanding overseas markets?",
+     "", False, False, False),
 ])
 def test_the_asked_slot_is_read_in_both_languages(question, figure, date, rank, place):
     asked = slot(question)
@@ -40,20 +43,32 @@ def test_only_written_years_editions_and_digits_count_as_named_figures():
     ("How many localities were in the first batch?", "They allowed a first batch of ten localities."),
     ("第三届进博会意向成交额比上届增长了多少？", "第三届进博会累计意向成交额为726.2亿美元，比上届增长2.1%。"),
     ("When was the Hainan Free Trade Port law passed?", "The NPC passed the law on 10 June 2021."),
+    ("国家级外贸转型升级基地一共涉及几个产业领域？", "基地覆盖机电产品、纺织服装和五金建材等八大行业。"),
+    ("2020年中欧班列全年一共运送了多少标准箱集装箱？", "2020年全年运送集装箱约114万标准箱，同比增长56%。"),
 ])
 def test_a_sentence_that_states_the_asked_fact_fills_the_slot(question, sentence):
     assert lacks(question, sentence, "", sentence) == ""
 
 
+def test_a_year_the_sentence_does_not_state_is_taken_from_its_passage():
+    """"The 2020 fair showed how many products?" is answered by a sentence naming no year
+    in a passage about 2020, never by a sentence about another year."""
+    question = "How many products did the online Canton Fair of 2020 present?"
+    sentence = "About 25,000 exporters took part, presenting some 1.8 million products."
+    assert lacks(question, sentence, "", f"The Canton Fair moves online in 2020. {sentence}") == ""
+    assert lacks(question, "In 2019 it presented 1.5 million products.", "", "2020 ...") == "named:2020"
+
+
 @pytest.mark.parametrize(("question", "sentence", "gap"), [
-    ("How many second-hand cars did China export in 2019?", "China opened the way for exports of second-hand cars in 2019.",
-     "figure"),  # a year is not a count
+    ("How many second-hand cars did China export in 2019?",
+     "China opened the way for exports of second-hand cars in 2019.", "figure"),  # a year is not a count
     ("第三届进博会有多少家企业参展？", "总展览面积接近36万平方米。", "figure"),  # not a count of 家
     ("What were the retail sales in 2018?", "Retail sales reached 186.21 billion yuan in 2019.", "named:2018"),
     ("中欧班列2021年开行了多少列？", "国家发展改革委2021年1月19日介绍，2020年中欧班列共开行12406列。", "named:2021年"),
     ("What was the total turnover of the 127th Canton Fair?", "The 126th fair had a turnover of 29 billion dollars.",
      "named:127th"),
-    ("What interest rate applies to foreign trade loans?", "Banks should lend 100 billion yuan to trade firms.", "figure"),
+    ("What interest rate applies to foreign trade loans?", "Banks should lend 100 billion yuan to trade firms.",
+     "figure"),
     ("Which ports will pilot paperless declaration?", "The paperless declaration scope should be expanded.", "place"),
     ("国家外贸转型升级基地数量最多的是哪个省？", "全国基地总数达到578家。", "rank"),
 ])
