@@ -1,7 +1,10 @@
 """The one decision whether the documents answer a question, made before any model runs.
 
 Every backend and surface uses it; nothing else (prompt, page, backend) carries a copy of
-the rule. Two parts, in this order:
+the rule. In this order:
+- names: a question naming someone or somewhere no retrieved passage mentions, in either
+  language (the FIFA World Cup, 雄安新区 when no passage is about it), is about something
+  the documents do not cover;
 - the asked slot (``qa.asked``): a question after a count, a sum or rate, a date, a place,
   the most or first of something, or naming a year or an edition ("the 127th fair"), is
   answerable only when one of the best sentences fills that slot. This is what tells a
@@ -24,7 +27,7 @@ from dataclasses import dataclass
 from core.settings import Settings
 from qa.answer_types import Answerability
 from qa.passages import Passage
-from qa.asked import lacks
+from qa.asked import lacks, unmentioned
 from qa.ranking import RankedSentence, word_senses
 from textkit.language import language_of
 from textkit.sentences import sentence_spans
@@ -48,6 +51,7 @@ class Signals:
     unknown: float  # share of question words the whole collection never uses, in either language
     cross: float  # 1 when the best sentence is in the other language
     gap: str  # what of the asked slot none of the best sentences gives ("" when one does)
+    absent: tuple[str, ...]  # names the question uses that no retrieved passage mentions
 
     def vector(self) -> list[float]:
         return [float(getattr(self, name)) for name in FEATURES]
@@ -61,6 +65,7 @@ def signals(question: str, ranked: list[RankedSentence], passages: list[Passage]
         unknown=sum(not any(w in vocabulary for w in word) for word in words) / max(len(words), 1),
         cross=float(bool(ranked) and language_of(ranked[0].text) != language_of(question)),
         gap=slot_gap(question, ranked, passages),
+        absent=unmentioned(question, " ".join(f"{p.title} {p.text}" for p in passages)),
     )
 
 
@@ -95,6 +100,9 @@ def decide(question: str, ranked: list[RankedSentence], passages: list[Passage],
         return Answerability(answerable=False, score=0.0, reason="nothing in the documents is about this question")
     s = signals(question, ranked, passages, vocabulary)
     score = probability(s, settings.answerability_weights)
+    if s.absent:
+        return Answerability(answerable=False, score=score,
+                             reason=f"the documents do not mention {', '.join(s.absent)}")
     if s.gap:
         named = s.gap.partition(":")[2]
         reason = GAP_REASONS.get(s.gap, f"the documents say nothing about {named}")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from textkit.language import has_cjk
-from textkit.names import names
+from textkit.names import mentions, names
 from textkit.numbers import Quantity, quantities, supported
 from textkit.terms import fold, jieba_segmenter
 
@@ -56,7 +56,8 @@ _ASKS_PLACE = re.compile(
     r"|哪(?:个|些|一个)?(?:[^\W类种项方面]{0,2}?)(?:城市|省|国家|港口|地区|成员国)", re.I)
 _ASKS_TOWN = re.compile(r"\b(?:city|cities|ports?|provinces?)\b|城市|省|港口", re.I)  # a country does not answer
 _ZH_PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:省|市(?!场)|港(?!口)|县|州)")
-_CAPITALISED = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
+# A proper name inside a sentence (not its first word): "Rotterdam", "FIFA World Cup".
+_PROPER = re.compile(r"(?<=[a-z0-9,;] )[A-Z][A-Za-z]+(?:[ -][A-Z][A-Za-z]+)*")
 _EN_COUNTED = re.compile(r"\bhow many ((?:[a-z-]+,? (?:and )?){1,4})", re.I)
 _EN_COUNTED_STOP = frozenset(re.findall(
     r"\w+", "did do does are were is was will would can could have has had in of at for on by to from new more "
@@ -155,7 +156,20 @@ def gives_place(question: str, text: str) -> bool:
     if any(name.kind in kinds for name, _ in names(text)) or _ZH_PLACE.search(text):
         return True
     known = {form for name, _ in names(text) for form in name.forms}
-    return any(m.group(0) not in question and m.group(0) not in known for m in _CAPITALISED.finditer(text))
+    return any(m.group(0) not in question and m.group(0) not in known for m in _PROPER.finditer(text))
+
+
+def unmentioned(question: str, text: str) -> tuple[str, ...]:
+    """Names the question uses that ``text`` never mentions in any language: a name of the
+    table (雄安 is also Xiongan), or an English proper name the table does not know. A
+    question about the 2018 FIFA World Cup, or 美国 visas, is about something else."""
+    table = names(question)
+    known = {form for name, _ in table for form in name.forms}
+    missing = [name.key for name, _ in table if not mentions(name, text)]
+    lowered = text.lower()
+    missing += [m.group(0) for m in _PROPER.finditer(question)
+                if not any(m.group(0) in form for form in known) and m.group(0).lower() not in lowered]
+    return tuple(dict.fromkeys(missing))
 
 
 def gives_asked(question: str, text: str) -> bool:

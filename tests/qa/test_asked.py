@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.asked import lacks, slot
+from qa.asked import lacks, slot, unmentioned
 
 
 @pytest.mark.parametrize(("question", "figure", "date", "rank", "place"), [
@@ -74,3 +74,11 @@ def test_a_year_the_sentence_does_not_state_is_taken_from_its_passage():
 ])
 def test_a_near_miss_sentence_lacks_what_is_asked(question, sentence, gap):
     assert lacks(question, sentence, "", sentence) == gap
+
+
+def test_names_the_evidence_never_mentions_in_any_language_are_found():
+    passage = "雄安新区要打造扩大开放新高地。The Canton Fair went online in 2020."
+    assert unmentioned("What role does Xiongan play in opening up?", passage) == ()  # 雄安 is Xiongan
+    assert unmentioned("Who won the 2018 FIFA World Cup?", passage) == ("FIFA World Cup",)
+    assert unmentioned("如何申请美国旅游签证？", passage) == ("United States",)
+    assert unmentioned("How was the Canton Fair held?", passage) == ()
