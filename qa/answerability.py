@@ -42,6 +42,7 @@ GAP_REASONS = {
     "date": "the documents give no date for this",
     "rank": "the documents do not say which comes first or most",
     "place": "the documents name no place for this",
+    "firm": "the documents name no company for this",
 }
 
 

@@ -55,9 +55,15 @@ _ASKS_PLACE = re.compile(
     r"\b(?:which|what) (?:\w+ )?(?:city|cities|ports?|provinces?|countries|country|regions?|nations?)\b"
     r"|哪(?:个|些|一个)?(?:[^\W类种项方面]{0,2}?)(?:城市|省|国家|港口|地区|成员国)", re.I)
 _ASKS_TOWN = re.compile(r"\b(?:city|cities|ports?|provinces?)\b|城市|省|港口", re.I)  # a country does not answer
+# "which company" (one, named), "哪家企业": answered only by naming an organisation.
+_ASKS_FIRM = re.compile(
+    r"\bwhich (?:\w+ )?(?:company|firm|enterprise|bank)\b(?!s)|哪(?:一|个)?家(?:公司|企业|银行)?", re.I)
+_FIRM = re.compile(r"\b(?:Co|Company|Corporation|Corp|Group|Ltd|Limited|Bank|Inc)\b|公司|集团|银行")
 _ZH_PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:省|市(?!场)|港(?!口)|县|州)")
-# A proper name inside a sentence (not its first word): "Rotterdam", "FIFA World Cup".
+# A proper name inside a sentence (not its first word): "Rotterdam", "FIFA World Cup"; a
+# place is a capitalised word, not an acronym (ASEAN, WTO).
 _PROPER = re.compile(r"(?<=[a-z0-9,;] )[A-Z][A-Za-z]+(?:[ -][A-Z][A-Za-z]+)*")
+_PLACE_NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
 _EN_COUNTED = re.compile(r"\bhow many ((?:[a-z-]+,? (?:and )?){1,4})", re.I)
 _EN_COUNTED_STOP = frozenset(re.findall(
     r"\w+", "did do does are were is was will would can could have has had in of at for on by to from new more "
@@ -75,6 +81,7 @@ class Asked:
     date: bool  # asks when
     rank: bool  # asks for the most, least or first of something
     place: bool  # asks which city, port, country
+    firm: bool  # asks which company
     counted: tuple[str, ...]  # what a count counts: English nouns, or a Chinese (measure word, noun)
     named: tuple[tuple[Quantity, str], ...]  # figures the question itself names (years, editions, amounts), as written
 
@@ -87,7 +94,7 @@ def slot(question: str) -> Asked:
     read = question.replace("哪一", "哪")  # "哪一年" asks for a year, it names none
     named = tuple((q, read[q.span[0]:q.span[1]]) for q in quantities(read) if _names_figure(q, read))
     return Asked(figure, bool(_DATE.search(question)), bool(_ASKS_RANK.search(question)),
-                 bool(_ASKS_PLACE.search(question)), _counted(question), named)
+                 bool(_ASKS_PLACE.search(question)), bool(_ASKS_FIRM.search(question)), _counted(question), named)
 
 
 def _names_figure(q: Quantity, question: str) -> bool:
@@ -156,7 +163,12 @@ def gives_place(question: str, text: str) -> bool:
     if any(name.kind in kinds for name, _ in names(text)) or _ZH_PLACE.search(text):
         return True
     known = {form for name, _ in names(text) for form in name.forms}
-    return any(m.group(0) not in question and m.group(0) not in known for m in _PROPER.finditer(text))
+    return any(m.group(0) not in question and m.group(0) not in known for m in _PLACE_NAME.finditer(text))
+
+
+def gives_firm(text: str) -> bool:
+    """``text`` names a company ("… Group", "…公司"); a ministry is no answer to "which company"."""
+    return bool(_FIRM.search(text))
 
 
 def unmentioned(question: str, text: str) -> tuple[str, ...]:
@@ -180,13 +192,14 @@ def gives_asked(question: str, text: str) -> bool:
 
 def lacks(question: str, sentence: str, before: str, passage: str) -> str:
     """What of the asked slot the sentence does not give: "figure", "date", "rank", "place",
-    "named:<what the question wrote>", or "" when nothing is missing."""
+    "firm", "named:<what the question wrote>", or "" when nothing is missing."""
     asked = slot(question)
     missing = {
         "figure": bool(asked.figure) and not gives_figure(asked, sentence),
         "date": asked.date and not gives_date(sentence),
         "rank": asked.rank and not _GIVES_RANK.search(sentence),
         "place": asked.place and not gives_place(question, sentence),
+        "firm": asked.firm and not gives_firm(sentence),
     }
     gap = next((name for name, lacking in missing.items() if lacking), "")
     return gap or _unnamed(asked, sentence, before, passage)

@@ -71,6 +71,8 @@ def test_a_year_the_sentence_does_not_state_is_taken_from_its_passage():
      "figure"),
     ("Which ports will pilot paperless declaration?", "The paperless declaration scope should be expanded.", "place"),
     ("国家外贸转型升级基地数量最多的是哪个省？", "全国基地总数达到578家。", "rank"),
+    ("Which company shipped the first used cars abroad?",
+     "The Ministry of Commerce allowed a first batch of ten localities to export used cars.", "firm"),
 ])
 def test_a_near_miss_sentence_lacks_what_is_asked(question, sentence, gap):
     assert lacks(question, sentence, "", sentence) == gap
