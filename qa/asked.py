@@ -36,9 +36,11 @@ _CHARGE = re.compile(
     r"\bwhat (?:\w+ )?(?:tax|tariff|duty|levy|fee|fine|penalty)\b|\b(?:maximum|minimum) (?:fine|penalty)\b"
     r"|关税|罚款|收费标准", re.I)
 _MONEY = re.compile(
-    r"\bhow much\b|\bwhat (?:is|was|are|were) (?:[\w'-]+ ){0,5}"
-    r"(?:amount|value|turnover|sales|revenue|volume|budget|size|scale|investment|cost)\b|\bhow (?:large|big)\b"
-    r"|额|多少钱|资金|多大|规模", re.I)
+    r"\bhow much (?:money|funding)\b|\bwhat (?:is|was|are|were) (?:[\w'-]+ ){0,5}"
+    r"(?:amount|value|turnover|sales|revenue|budget|investment|cost)\b|金额|额|多少钱|资金", re.I)
+# A size is any figure: an area, a sum, a count.
+_SIZE = re.compile(
+    r"\bhow (?:much|large|big)\b|\bwhat (?:is|was|are|were) (?:[\w'-]+ ){0,5}(?:size|scale|volume)\b|多大|规模", re.I)
 _DATE = re.compile(
     r"^\s*when\b|\bwhen (?:did|does|do|was|were|is|are|will|would|has|have|had|can|should|must)\b"
     r"|\b(?:what|which|in what) (?:year|date|month|day)\b|\bdeadline\b|\bby what time\b"
@@ -77,7 +79,7 @@ _MONEY_KINDS = frozenset({"usd", "cny"})
 
 @dataclass(frozen=True)
 class Asked:
-    figure: str  # "count", "share", "money", "charge" (share or money) or "" (no figure asked)
+    figure: str  # "count", "share", "money", "charge" (share or money), "size" (any) or "" (none asked)
     date: bool  # asks when
     rank: bool  # asks for the most, least or first of something
     place: bool  # asks which city, port, country
@@ -107,7 +109,7 @@ def _names_figure(q: Quantity, question: str) -> bool:
     return any(ch.isdigit() for ch in question[q.span[0]:q.span[1]])
 
 
-_FIGURES = (("share", _SHARE), ("charge", _CHARGE), ("money", _MONEY), ("count", _COUNT))
+_FIGURES = (("share", _SHARE), ("charge", _CHARGE), ("money", _MONEY), ("size", _SIZE), ("count", _COUNT))
 
 
 def _counted(question: str) -> tuple[str, ...]:
@@ -129,7 +131,9 @@ def gives_figure(asked: Asked, text: str) -> bool:
     if asked.figure == "share":
         return bool(kinds & {"percent", "times"})
     if asked.figure == "money":
-        return bool(kinds & _MONEY_KINDS) or any(q.amount >= 10_000 for q in found)
+        return bool(kinds & _MONEY_KINDS)
+    if asked.figure == "size":
+        return bool(found)
     if asked.figure == "charge":
         return bool(kinds & (_MONEY_KINDS | {"percent", "times"}))
     if not asked.counted:  # "面积是多少": any figure

@@ -11,6 +11,7 @@ from qa.asked import lacks, slot, unmentioned
     ("What is the VAT rate on cross-border imports?", "share", False, False, False),
     ("第三届进博会意向成交额比上届增长了多少？", "share", False, False, False),
     ("What were China's cross-border e-commerce retail sales in 2019?", "money", False, False, False),
+    ("Roughly how large was the total exhibition space of the third CIIE?", "size", False, False, False),
     ("What is the maximum fine under the Export Control Law?", "charge", False, False, False),
     ("When did the Export Control Law take effect?", "", True, False, False),
     ("通知要求港口收费清理在什么期限前完成？", "", True, False, False),
@@ -71,6 +72,8 @@ def test_a_year_the_sentence_does_not_state_is_taken_from_its_passage():
      "figure"),
     ("Which ports will pilot paperless declaration?", "The paperless declaration scope should be expanded.", "place"),
     ("国家外贸转型升级基地数量最多的是哪个省？", "全国基地总数达到578家。", "rank"),
+    ("What was the total turnover of the 127th Canton Fair?", "About 25,000 exporters took part in the 127th fair.",
+     "figure"),  # a count of exporters is no sum of money
     ("Which company shipped the first used cars abroad?",
      "The Ministry of Commerce allowed a first batch of ten localities to export used cars.", "firm"),
 ])
