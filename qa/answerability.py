@@ -29,7 +29,7 @@ from qa.answer_types import Answerability
 from qa.passages import Passage
 from qa.asked import lacks, unmentioned
 from qa.ranking import RankedSentence, word_senses
-from textkit.language import language_of
+from textkit.language import has_cjk, language_of
 from textkit.sentences import sentence_spans
 
 SLOT_WINDOW = 3  # best sentences one of which must fill the asked slot …
@@ -37,12 +37,19 @@ SLOT_MARGIN = 0.1  # … scoring within this of the best (measured on tune + dev
 # Fewer signals generalised better than all five tried (the ranker's score and the share of
 # words no retrieved passage has add nothing held out): bench/answerability.py.
 FEATURES = ("similarity", "unknown", "cross")
-GAP_REASONS = {
-    "figure": "the documents give no figure for this",
-    "date": "the documents give no date for this",
-    "rank": "the documents do not say which comes first or most",
-    "place": "the documents name no place for this",
-    "firm": "the documents name no company for this",
+# Each reason in the asker's language (English, Chinese); {} is what the question names.
+REASONS = {
+    "empty": ("nothing in the documents is about this question", "文件中没有与这个问题相关的内容"),
+    "absent": ("the documents do not mention {}", "文件没有提到{}"),
+    "figure": ("the documents give no figure for this", "文件没有给出这个数字"),
+    "date": ("the documents give no date for this", "文件没有给出具体时间"),
+    "rank": ("the documents do not say which comes first or most", "文件没有说明哪个最多或最先"),
+    "place": ("the documents name no place for this", "文件没有提到具体地点"),
+    "firm": ("the documents name no company for this", "文件没有提到具体公司"),
+    "named": ("the documents say nothing about {}", "文件没有涉及{}"),
+    "answers": ("the quoted passages address the question", "引用的段落回答了这个问题"),
+    "unknown": ("the documents never mention some of what the question asks about", "文件没有提到问题所问的部分内容"),
+    "far": ("no passage comes close to answering it", "没有段落接近回答这个问题"),
 }
 
 
@@ -97,24 +104,23 @@ def _sentence_before(text: str, start: int) -> str:
 
 def decide(question: str, ranked: list[RankedSentence], passages: list[Passage], vocabulary: Container[str],
            settings: Settings) -> Answerability:
+    def verdict(answerable: bool, score: float, reason: str, what: str = "") -> Answerability:
+        english, chinese = REASONS[reason]
+        text = chinese if language_of(question) == "zh" else english
+        return Answerability(answerable=answerable, score=score, reason=text.format(what))
+
     if not ranked:
-        return Answerability(answerable=False, score=0.0, reason="nothing in the documents is about this question")
+        return verdict(False, 0.0, "empty")
     s = signals(question, ranked, passages, vocabulary)
     score = probability(s, settings.answerability_weights)
     if s.absent:
-        return Answerability(answerable=False, score=score,
-                             reason=f"the documents do not mention {', '.join(s.absent)}")
+        return verdict(False, score, "absent", "、".join(s.absent) if has_cjk(question) else ", ".join(s.absent))
     if s.gap:
-        named = s.gap.partition(":")[2]
-        reason = GAP_REASONS.get(s.gap, f"the documents say nothing about {named}")
-        return Answerability(answerable=False, score=score, reason=reason)
+        kind, _, named = s.gap.partition(":")
+        return verdict(False, score, kind, named)
     if score >= settings.answerable_min_score:
-        return Answerability(answerable=True, score=score, reason="the quoted passages address the question")
-    if s.unknown > 0:
-        reason = "the documents never mention some of what the question asks about"
-    else:
-        reason = "no passage comes close to answering it"
-    return Answerability(answerable=False, score=score, reason=reason)
+        return verdict(True, score, "answers")
+    return verdict(False, score, "unknown" if s.unknown > 0 else "far")
 
 
 def probability(s: Signals, weights: dict[str, float]) -> float:

@@ -94,9 +94,15 @@ def slot(question: str) -> Asked:
     if not has_cjk(question) or _ZH_ASKS_FIGURE.search(question):
         figure = next((kind for kind, pattern in _FIGURES if pattern.search(question)), "")
     read = question.replace("哪一", "哪")  # "哪一年" asks for a year, it names none
-    named = tuple((q, read[q.span[0]:q.span[1]]) for q in quantities(read) if _names_figure(q, read))
+    named = tuple((q, _written(read, q.span)) for q in quantities(read) if _names_figure(q, read))
     return Asked(figure, bool(_DATE.search(question)), bool(_ASKS_RANK.search(question)),
                  bool(_ASKS_PLACE.search(question)), bool(_ASKS_FIRM.search(question)), _counted(question), named)
+
+
+def _written(question: str, span: tuple[int, int]) -> str:
+    """The figure as the question writes it, with its measure word (第四届, not 第四)."""
+    start, end = span
+    return question[start:end + (question[end:end + 1] in "届次批期")]
 
 
 def _names_figure(q: Quantity, question: str) -> bool:
@@ -176,12 +182,13 @@ def gives_firm(text: str) -> bool:
 
 
 def unmentioned(question: str, text: str) -> tuple[str, ...]:
-    """Names the question uses that ``text`` never mentions in any language: a name of the
-    table (雄安 is also Xiongan), or an English proper name the table does not know. A
-    question about the 2018 FIFA World Cup, or 美国 visas, is about something else."""
+    """Names the question uses (as it writes them) that ``text`` never mentions in any
+    language: a name of the table (雄安 is also Xiongan), or an English proper name the
+    table does not know. A question about the 2018 FIFA World Cup, or 美国 visas, is about
+    something else."""
     table = names(question)
     known = {form for name, _ in table for form in name.forms}
-    missing = [name.key for name, _ in table if not mentions(name, text)]
+    missing = [question[start:end] for name, (start, end) in table if not mentions(name, text)]
     lowered = text.lower()
     missing += [m.group(0) for m in _PROPER.finditer(question)
                 if not any(m.group(0) in form for form in known) and m.group(0).lower() not in lowered]

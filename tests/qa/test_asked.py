@@ -85,5 +85,5 @@ def test_names_the_evidence_never_mentions_in_any_language_are_found():
     passage = "雄安新区要打造扩大开放新高地。The Canton Fair went online in 2020."
     assert unmentioned("What role does Xiongan play in opening up?", passage) == ()  # 雄安 is Xiongan
     assert unmentioned("Who won the 2018 FIFA World Cup?", passage) == ("FIFA World Cup",)
-    assert unmentioned("如何申请美国旅游签证？", passage) == ("United States",)
+    assert unmentioned("如何申请美国旅游签证？", passage) == ("美国",)
     assert unmentioned("How was the Canton Fair held?", passage) == ()
