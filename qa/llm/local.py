@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.errors import LLMTimeout, LLMUnavailable
 from core.settings import Settings
+from core.threads import spin_briefly
 from qa.llm import LLM, Prompt
 from qa.llm.model_files import ensure_packaged_model
 
@@ -72,6 +73,7 @@ class LocalLLM(LLM):
         self._lock = threading.Lock()
 
     def _load(self) -> Llama:
+        spin_briefly()  # before llama.cpp's libgomp loads
         try:
             from llama_cpp import Llama  # noqa: PLC0415 - optional dependency, imported only when used
         except ImportError as exc:
