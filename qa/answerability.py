@@ -53,6 +53,15 @@ REASONS = {
 }
 
 
+Place = tuple[int, tuple[int, int]]  # a sentence: its passage's index among those ranked, its span
+
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: Answerability
+    lead: Place | None  # the sentence that gives what the question asks for: quote it first
+
+
 @dataclass(frozen=True)
 class Signals:
     similarity: float  # best question-sentence cosine
@@ -60,6 +69,7 @@ class Signals:
     cross: float  # 1 when the best sentence is in the other language
     gap: str  # what of the asked slot none of the best sentences gives ("" when one does)
     absent: tuple[str, ...]  # names the question uses that no retrieved passage mentions
+    lead: Place | None  # the sentence that gives what is asked, when one does
 
     def vector(self) -> list[float]:
         return [float(getattr(self, name)) for name in FEATURES]
@@ -68,33 +78,35 @@ class Signals:
 def signals(question: str, ranked: list[RankedSentence], passages: list[Passage],
             vocabulary: Container[str]) -> Signals:
     words = word_senses(question)
+    gap, lead = fill_slot(question, ranked, passages)
     return Signals(
         similarity=max((r.similarity for r in ranked), default=0.0),
         unknown=sum(not any(w in vocabulary for w in word) for word in words) / max(len(words), 1),
         cross=float(bool(ranked) and language_of(ranked[0].text) != language_of(question)),
-        gap=slot_gap(question, ranked, passages),
+        gap=gap,
+        lead=lead,
         absent=unmentioned(question, " ".join(f"{p.title} {p.text}" for p in passages)),
     )
 
 
-def slot_gap(question: str, ranked: list[RankedSentence], passages: list[Passage]) -> str:
-    """"" when a sentence near the top, or any sentence of the best sentence's passage,
-    gives what the question asks for; else what is missing. The passage counts whole
-    because a figure often sits in a sentence that names its subject only as "it"."""
+def fill_slot(question: str, ranked: list[RankedSentence], passages: list[Passage]) -> tuple[str, Place | None]:
+    """The sentence that gives what the question asks for: one near the top, or any of the
+    best sentence's passage (a figure often sits in a sentence that names its subject only
+    as "it"). Else what is missing ("figure", "date", …) and None."""
     if not ranked:
-        return "figure"
-    near = [r for r in ranked[:SLOT_WINDOW] if r.score >= ranked[0].score - SLOT_MARGIN]
+        return "figure", None
+    near = [(r.passage, r.span) for r in ranked[:SLOT_WINDOW] if r.score >= ranked[0].score - SLOT_MARGIN]
     best = ranked[0].passage
-    candidates = [(passages[r.passage], r.span) for r in near]
-    candidates += [(passages[best], span) for span in sentence_spans(passages[best].text)]
+    candidates = near + [(best, span) for span in sentence_spans(passages[best].text)]
     gaps = []
-    for passage, (start, end) in candidates:
+    for index, (start, end) in candidates:
+        passage = passages[index]
         gap = lacks(question, passage.text[start:end], _sentence_before(passage.text, start),
                     f"{passage.title} {passage.date} {passage.text}")
         if not gap:
-            return ""
+            return "", (index, (start, end))
         gaps.append(gap)
-    return gaps[0]
+    return gaps[0], None
 
 
 def _sentence_before(text: str, start: int) -> str:
@@ -103,24 +115,26 @@ def _sentence_before(text: str, start: int) -> str:
 
 
 def decide(question: str, ranked: list[RankedSentence], passages: list[Passage], vocabulary: Container[str],
-           settings: Settings) -> Answerability:
-    def verdict(answerable: bool, score: float, reason: str, what: str = "") -> Answerability:
-        english, chinese = REASONS[reason]
-        text = chinese if language_of(question) == "zh" else english
-        return Answerability(answerable=answerable, score=score, reason=text.format(what))
-
+           settings: Settings) -> Decision:
     if not ranked:
-        return verdict(False, 0.0, "empty")
+        return Decision(_verdict(question, False, 0.0, "empty"), None)
     s = signals(question, ranked, passages, vocabulary)
     score = probability(s, settings.answerability_weights)
     if s.absent:
-        return verdict(False, score, "absent", "、".join(s.absent) if has_cjk(question) else ", ".join(s.absent))
+        names = "、".join(s.absent) if has_cjk(question) else ", ".join(s.absent)
+        return Decision(_verdict(question, False, score, "absent", names), None)
     if s.gap:
         kind, _, named = s.gap.partition(":")
-        return verdict(False, score, kind, named)
+        return Decision(_verdict(question, False, score, kind, named), None)
     if score >= settings.answerable_min_score:
-        return verdict(True, score, "answers")
-    return verdict(False, score, "unknown" if s.unknown > 0 else "far")
+        return Decision(_verdict(question, True, score, "answers"), s.lead)
+    return Decision(_verdict(question, False, score, "unknown" if s.unknown > 0 else "far"), None)
+
+
+def _verdict(question: str, answerable: bool, score: float, reason: str, what: str = "") -> Answerability:
+    english, chinese = REASONS[reason]
+    text = chinese if language_of(question) == "zh" else english
+    return Answerability(answerable=answerable, score=score, reason=text.format(what))
 
 
 def probability(s: Signals, weights: dict[str, float]) -> float:

@@ -33,14 +33,17 @@ class Quote:
     text: str
 
 
-def choose_quotes(ranked: list[RankedSentence], passages: list[Passage], limit: int) -> list[Quote]:
-    """The best sentence, a close second, and the sentence that continues either one in its
+def choose_quotes(ranked: list[RankedSentence], passages: list[Passage], limit: int,
+                  lead: tuple[int, tuple[int, int]] | None = None) -> list[Quote]:
+    """The sentence that gives what the question asks for (``lead``: the count, the date),
+    the best sentence, a close second, and the sentence that continues one of them in its
     paragraph (policy texts state a point, then its specifics), at most ``limit``."""
     if not ranked or limit < 1:
         return []
     top = ranked[0].score
-    chosen = [r for r in ranked[:2] if r.score >= top * SECOND_QUOTE]
     by_place = {(r.passage, r.span): r for r in ranked}
+    chosen = [by_place[lead]] if lead in by_place else []
+    chosen += [r for r in ranked[:2] if r.score >= top * SECOND_QUOTE and r not in chosen]
     for r in list(chosen):
         following = [key for key in by_place if key[0] == r.passage and key[1][0] >= r.span[1]]
         if not following:

@@ -115,8 +115,8 @@ def find_evidence(service: Service, turn: Turn, k: int) -> Found:
     with _timed(turn, "evidence"):
         ranked = service.ranker.rank(turn.standalone, passages)
         decision = answerability.decide(turn.standalone, ranked, passages, retriever.vocabulary, settings)
-        quotes = choose_quotes(ranked, passages, settings.evidence_quotes)
-        evidence = build_evidence(quotes, passages, decision, turn.lang)
+        quotes = choose_quotes(ranked, passages, settings.evidence_quotes, lead=decision.lead)
+        evidence = build_evidence(quotes, passages, decision.verdict, turn.lang)
     return Found(passages, ranked, quotes, evidence)
 
 

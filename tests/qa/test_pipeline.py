@@ -66,10 +66,17 @@ def test_near_miss_questions_are_refused_in_both_languages(service, question):
     ("第三届进博会意向成交额比上届增长了多少？", "2.1%"),
     ("How much trade in goods and services does the plan aim for in 2025?", "5.1 trillion"),
     ("What share of world GDP does RCEP cover?", "30 percent"),
+    ("How many Chinese exporters took part in the online Canton Fair?", "25,000"),
 ])
 def test_figure_questions_the_documents_answer_are_not_refused(service, question, expected):
     answer = service.ask(question)
     assert answer.answerable and expected in answer.answer, answer.answer
+
+
+def test_the_sentence_that_gives_the_asked_figure_is_quoted_first(service):
+    """It names its subject only as "they"; the best-scoring sentence is about the fair."""
+    answer = service.ask("How many Chinese exporters took part in the online Canton Fair?")
+    assert answer.evidence.text.startswith("About 25,000 Chinese exporters took part")
 
 
 def test_chinese_question_finds_and_quotes_the_english_passage_with_a_label(service):
