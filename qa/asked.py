@@ -73,8 +73,19 @@ _EN_COUNTED_STOP = frozenset(re.findall(
 # 个 is the general measure word: "几个产业" is answered by 八大行业 as well as by 八个.
 _ZH_COUNTED = re.compile(r"(?:多少|几(?=[家项列批次条名位种座所件艘辆人天年月届类国部枚]))"
                          r"([家项列批次条名位种座所件艘辆人天年月届类国部枚]?)([\u4e00-\u9fff]*)")
+# A levy's rate is answered only by a sentence about that levy: a tax rate by one that says
+# "tax" or 税, whatever other percentage it gives (the question's word -> what may answer).
+_LEVIES = (
+    (re.compile(r"\b(?:tax|VAT)\b|税率|(?<!关)税", re.I), ("tax", "税")),
+    (re.compile(r"\b(?:tariff|duty|duties)\b|关税", re.I), ("tariff", "dut", "关税", "税")),
+    (re.compile(r"\binterest rate|利率", re.I), ("interest", "利率", "利息")),
+    (re.compile(r"\bexchange rate|汇率", re.I), ("exchange rate", "汇率")),
+    (re.compile(r"\bfees?\b|费率|收费", re.I), ("fee", "charge", "费")),
+)
 _COUNTABLE = frozenset({"number", "teu"})
 _MONEY_KINDS = frozenset({"usd", "cny"})
+_ANSWERED_BY = {"share": frozenset({"percent", "times"}), "money": _MONEY_KINDS,
+                "charge": _MONEY_KINDS | {"percent", "times"}}
 
 
 @dataclass(frozen=True)
@@ -85,6 +96,7 @@ class Asked:
     place: bool  # asks which city, port, country
     firm: bool  # asks which company
     counted: tuple[str, ...]  # what a count counts: English nouns, or a Chinese (measure word, noun)
+    levy: tuple[str, ...]  # for a rate or charge: words one of which the answer must use (tax, 税)
     named: tuple[tuple[Quantity, str], ...]  # figures the question itself names (years, editions, amounts), as written
 
 
@@ -96,7 +108,8 @@ def slot(question: str) -> Asked:
     read = question.replace("哪一", "哪")  # "哪一年" asks for a year, it names none
     named = tuple((q, _written(read, q.span)) for q in quantities(read) if _names_figure(q, read))
     return Asked(figure, bool(_DATE.search(question)), bool(_ASKS_RANK.search(question)),
-                 bool(_ASKS_PLACE.search(question)), bool(_ASKS_FIRM.search(question)), _counted(question), named)
+                 bool(_ASKS_PLACE.search(question)), bool(_ASKS_FIRM.search(question)), _counted(question),
+                 _levy(question) if figure in ("share", "charge") else (), named)
 
 
 def _written(question: str, span: tuple[int, int]) -> str:
@@ -118,6 +131,10 @@ def _names_figure(q: Quantity, question: str) -> bool:
 _FIGURES = (("share", _SHARE), ("charge", _CHARGE), ("money", _MONEY), ("size", _SIZE), ("count", _COUNT))
 
 
+def _levy(question: str) -> tuple[str, ...]:
+    return next((answers for asks, answers in _LEVIES if asks.search(question)), ())
+
+
 def _counted(question: str) -> tuple[str, ...]:
     zh = _ZH_COUNTED.search(question)
     if zh:  # the measure word and the word after it: 多少家企业 -> 家, 企业; 多少标准箱 -> 标准箱
@@ -131,18 +148,13 @@ def _counted(question: str) -> tuple[str, ...]:
 
 
 def gives_figure(asked: Asked, text: str) -> bool:
-    """``text`` states a figure of the asked kind."""
+    """``text`` states a figure of the asked kind (of the asked levy, for a rate or charge)."""
+    if asked.levy and not any(word in text.lower() for word in asked.levy):
+        return False
     found = [q for q in quantities(text) if q.kind not in ("year", "date", "ordinal")]
-    kinds = {q.kind for q in found}
-    if asked.figure == "share":
-        return bool(kinds & {"percent", "times"})
-    if asked.figure == "money":
-        return bool(kinds & _MONEY_KINDS)
-    if asked.figure == "size":
-        return bool(found)
-    if asked.figure == "charge":
-        return bool(kinds & (_MONEY_KINDS | {"percent", "times"}))
-    if not asked.counted:  # "面积是多少": any figure
+    if asked.figure in _ANSWERED_BY:
+        return bool({q.kind for q in found} & _ANSWERED_BY[asked.figure])
+    if asked.figure == "size" or not asked.counted:  # "面积是多少": any figure
         return bool(found)
     return _gives_count(asked.counted, [q for q in found if q.kind in _COUNTABLE], text)
 

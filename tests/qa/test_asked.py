@@ -74,6 +74,7 @@ def test_a_year_the_sentence_does_not_state_is_taken_from_its_passage():
     ("国家外贸转型升级基地数量最多的是哪个省？", "全国基地总数达到578家。", "rank"),
     ("What was the total turnover of the 127th Canton Fair?", "About 25,000 exporters took part in the 127th fair.",
      "figure"),  # a count of exporters is no sum of money
+    ("海南自由贸易港的企业所得税税率是多少？", "RCEP约占全球人口和经济总量的三成。", "figure"),  # a share, not of a tax
     ("Which company shipped the first used cars abroad?",
      "The Ministry of Commerce allowed a first batch of ten localities to export used cars.", "firm"),
 ])
