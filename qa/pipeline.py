@@ -39,9 +39,15 @@ log = logging.getLogger(__name__)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 CONDENSE_TOKENS = 96
-FAILED = "the model failed, so the answer quotes the documents"
-TIMED_OUT = "the model timed out, so the answer quotes the documents"
-NOT_VERIFIED = "the model's answer did not pass verification, so the answer quotes the documents"
+# Why no generated answer stands, in the asker's language (English, Chinese).
+FALLBACKS = {
+    "failed": ("the model failed, so the answer quotes the documents", "模型出错，因此回答直接引用文件原文"),
+    "timed_out": ("the model timed out, so the answer quotes the documents", "模型超时，因此回答直接引用文件原文"),
+    "not_verified": ("the model's answer did not pass verification, so the answer quotes the documents",
+                     "模型的回答未通过核验，因此回答直接引用文件原文"),
+    "cannot_start": ("the model could not start ({}), so the answer quotes the documents",
+                     "模型无法启动（{}），因此回答直接引用文件原文"),
+}
 
 
 @dataclass
@@ -60,7 +66,12 @@ class Turn:
 @dataclass
 class Generated:
     text: str = ""
-    failure: str = ""
+    failure: str = ""  # a key of FALLBACKS
+
+
+def _fall_back(turn: Turn, why: str, detail: str = "") -> None:
+    english, chinese = FALLBACKS[why]
+    turn.fallback_reason = (chinese if turn.lang == "zh" else english).format(detail)
 
 
 def run(service: Service, question: str, history: list[dict], k: int,
@@ -80,13 +91,13 @@ def run(service: Service, question: str, history: list[dict], k: int,
     prompt, numbered = answer_prompt(turn, found, settings)
     generated = yield from generate(turn, prompt, settings)
     if generated.failure:
-        turn.fallback_reason = generated.failure
+        _fall_back(turn, generated.failure)
         yield Final(respond(turn, evidence, started))
         return
     with _timed(turn, "verify"):
         verified = verify(generated.text, numbered, service.checker)
     if not verified.citations:
-        turn.fallback_reason = NOT_VERIFIED
+        _fall_back(turn, "not_verified")
     answer = respond(turn, evidence, started)
     answer.sentences = verified.sentences
     if verified.citations:
@@ -137,7 +148,7 @@ def understand(service: Service, question: str, history: list[dict], llm_name: s
         turn.llm = service.llm(llm_name)
     except LLMUnavailable as exc:  # e.g. the local model is not installed
         log.warning("LLM %s cannot start (%s); answering from the quotes", llm_name or settings.llm, exc)
-        turn.fallback_reason = f"the model could not start ({exc.message}), so the answer quotes the documents"
+        _fall_back(turn, "cannot_start", exc.message)
     if not history:
         return turn
     if turn.llm.generative:
@@ -149,7 +160,7 @@ def understand(service: Service, question: str, history: list[dict], llm_name: s
                 return turn
             except LLMUnavailable as exc:  # the answer call would fail the same way: skip it
                 log.warning("LLM %s failed while condensing (%s)", turn.llm.name, exc)
-                turn.fallback_reason = TIMED_OUT if isinstance(exc, LLMTimeout) else FAILED
+                _fall_back(turn, "timed_out" if isinstance(exc, LLMTimeout) else "failed")
                 turn.llm = service.llm("extractive")
     turn.standalone = join_with_previous(question, history)
     return turn
@@ -199,10 +210,10 @@ def generate(turn: Turn, prompt: Prompt, settings: Settings) -> Generator[Event,
             yield Token(piece)
     except LLMTimeout as exc:
         log.warning("LLM %s timed out (%s)", turn.llm.name, exc)
-        return Generated(failure=TIMED_OUT)
+        return Generated(failure="timed_out")
     except LLMUnavailable as exc:
         log.warning("LLM %s failed (%s)", turn.llm.name, exc)
-        return Generated(failure=FAILED)
+        return Generated(failure="failed")
     finally:
         turn.timings["generate"] = _ms(started)
     return Generated(text="".join(pieces).strip())

@@ -131,7 +131,10 @@ def test_unreachable_llm_leaves_the_quotes_and_says_the_model_failed(corpus_sett
     settings = Settings(**(corpus_settings.model_dump() | {
         "llm": "openai", "generate": "always", "openai_base_url": f"http://127.0.0.1:{free_port()}/v1",
         "openai_retries": 0, "llm_timeout": 5}))
-    answer = Service(settings, embedder).ask("How many trips did China-Europe freight trains make in 2020?")
+    service = Service(settings, embedder)
+    answer = service.ask("How many trips did China-Europe freight trains make in 2020?")
     assert answer.fallback and answer.llm == "extractive"
     assert "failed" in answer.fallback_reason and "unavailable" not in answer.fallback_reason
     assert "12,406" in answer.answer and answer.citations
+    chinese = service.ask("中欧班列2020年开行了多少列？")  # the reason in the asker's language
+    assert chinese.fallback and chinese.fallback_reason.startswith("模型出错"), chinese.fallback_reason
