@@ -38,7 +38,7 @@ def features(service: Service, items: list[dict]) -> list[tuple[dict, answerabil
 def fit_weights(rows) -> dict[str, float]:
     """Fitted on the questions the slot check leaves to the logistic: the rest are refused
     before it counts."""
-    rows = [(item, s) for item, s in rows if not (s.gap or s.absent)]
+    rows = [(item, s) for item, s in rows if not s.ruled_out]
     x = np.array([s.vector() for _, s in rows])
     y = np.array([item["kind"] != "unanswerable" for item, _ in rows], dtype=float)
     x1 = np.hstack([np.ones((len(x), 1)), x])
@@ -51,7 +51,7 @@ def fit_weights(rows) -> dict[str, float]:
 
 
 def refused(s: answerability.Signals, weights: dict[str, float], threshold: float) -> bool:
-    return bool(s.gap or s.absent) or answerability.probability(s, weights) < threshold
+    return s.ruled_out or answerability.probability(s, weights) < threshold
 
 
 def rates(rows, weights: dict[str, float], threshold: float) -> dict:
@@ -71,7 +71,7 @@ def fit(rows) -> tuple[dict[str, float], float]:
     every answerable question seen."""
     weights = fit_weights(rows)
     lowest = min(answerability.probability(s, weights) for item, s in rows
-                 if item["kind"] != "unanswerable" and not (s.gap or s.absent))
+                 if item["kind"] != "unanswerable" and not s.ruled_out)
     return weights, math.floor(lowest * 200) / 200
 
 

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 
 from core.settings import Settings
 from qa.answer_types import Answerability
-from qa.passages import Passage
 from qa.asked import lacks, unmentioned
-from qa.ranking import RankedSentence, word_senses
-from textkit.language import has_cjk, language_of
+from qa.passages import Passage
+from qa.ranking import Place, RankedSentence, word_senses
+from textkit.language import has_cjk, in_language, language_of
 from textkit.sentences import sentence_spans
 
 SLOT_WINDOW = 3  # best sentences one of which must fill the asked slot …
@@ -53,9 +53,6 @@ REASONS = {
 }
 
 
-Place = tuple[int, tuple[int, int]]  # a sentence: its passage's index among those ranked, its span
-
-
 @dataclass(frozen=True)
 class Decision:
     verdict: Answerability
@@ -70,6 +67,11 @@ class Signals:
     gap: str  # what of the asked slot none of the best sentences gives ("" when one does)
     absent: tuple[str, ...]  # names the question uses that no retrieved passage mentions
     lead: Place | None  # the sentence that gives what is asked, when one does
+
+    @property
+    def ruled_out(self) -> bool:
+        """Refused by the rules (a name no passage mentions, an unfilled slot) whatever the score."""
+        return bool(self.absent or self.gap)
 
     def vector(self) -> list[float]:
         return [float(getattr(self, name)) for name in FEATURES]
@@ -92,26 +94,22 @@ def signals(question: str, ranked: list[RankedSentence], passages: list[Passage]
 def fill_slot(question: str, ranked: list[RankedSentence], passages: list[Passage]) -> tuple[str, Place | None]:
     """The sentence that gives what the question asks for: one near the top, or any of the
     best sentence's passage (a figure often sits in a sentence that names its subject only
-    as "it"). Else what is missing ("figure", "date", …) and None."""
+    as "it"). Else what the first of them lacks ("figure", "date", …) and None."""
     if not ranked:
         return "figure", None
-    near = [(r.passage, r.span) for r in ranked[:SLOT_WINDOW] if r.score >= ranked[0].score - SLOT_MARGIN]
+    near = [r.place for r in ranked[:SLOT_WINDOW] if r.score >= ranked[0].score - SLOT_MARGIN]
     best = ranked[0].passage
-    candidates = near + [(best, span) for span in sentence_spans(passages[best].text)]
-    gaps = []
-    for index, (start, end) in candidates:
+    spans = {i: sentence_spans(passages[i].text) for i in {best, *(i for i, _ in near)}}
+    first_gap = ""
+    for index, span in dict.fromkeys(near + [(best, span) for span in spans[best]]):
         passage = passages[index]
-        gap = lacks(question, passage.text[start:end], _sentence_before(passage.text, start),
+        before = [passage.text[a:b] for a, b in spans[index] if b <= span[0]]
+        gap = lacks(question, passage.text[span[0]:span[1]], before[-1] if before else "",
                     f"{passage.title} {passage.date} {passage.text}")
         if not gap:
-            return "", (index, (start, end))
-        gaps.append(gap)
-    return gaps[0], None
-
-
-def _sentence_before(text: str, start: int) -> str:
-    earlier = [text[s:e] for s, e in sentence_spans(text) if e <= start]
-    return earlier[-1] if earlier else ""
+            return "", (index, span)
+        first_gap = first_gap or gap
+    return first_gap, None
 
 
 def decide(question: str, ranked: list[RankedSentence], passages: list[Passage], vocabulary: Container[str],
@@ -132,8 +130,7 @@ def decide(question: str, ranked: list[RankedSentence], passages: list[Passage],
 
 
 def _verdict(question: str, answerable: bool, score: float, reason: str, what: str = "") -> Answerability:
-    english, chinese = REASONS[reason]
-    text = chinese if language_of(question) == "zh" else english
+    text = in_language(REASONS[reason], language_of(question))
     return Answerability(answerable=answerable, score=score, reason=text.format(what))
 
 

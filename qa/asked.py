@@ -24,8 +24,12 @@ from textkit.names import mentions, names
 from textkit.numbers import Quantity, quantities, supported
 from textkit.terms import fold, jieba_segmenter
 
+# Measure words a count counts by (家, 列, 届); unlike textkit.numbers.ZH_MEASURES, which
+# marks a numeral as a figure, without 个 (general: "几个产业" is answered by 八大行业 as
+# well as by 八个) and without ratios (倍, 成).
+_COUNT_MEASURES = "家项列批次条名位种座所件艘辆人天年月届类国部枚"
 # Chinese asks for a figure with 多少/几/多大: "比重要提高" asks which products, not how much.
-_ZH_ASKS_FIGURE = re.compile(r"多少|几[个家项列批次条名位种座所件艘辆人天年月届类国部]|多大|多高|多快|多长|多久")
+_ZH_ASKS_FIGURE = re.compile(rf"多少|几[个{_COUNT_MEASURES}]|多大|多高|多快|多长|多久")
 _COUNT = re.compile(r"\bhow many\b|\bwhat (?:is|was|are|were) the (?:total )?number of\b|数量|多少|几", re.I)
 _SHARE = re.compile(
     r"\brates?\b|\b(?:what|which) (?:percentage|share|proportion)|\b(?:percentage|proportion)\b|\bby how much\b"
@@ -70,14 +74,12 @@ _EN_COUNTED = re.compile(r"\bhow many ((?:[a-z-]+,? (?:and )?){1,4})", re.I)
 _EN_COUNTED_STOP = frozenset(re.findall(
     r"\w+", "did do does are were is was will would can could have has had in of at for on by to from new more "
     "other and the a an different separate"))
-# 个 is the general measure word: "几个产业" is answered by 八大行业 as well as by 八个.
-_ZH_COUNTED = re.compile(r"(?:多少|几(?=[家项列批次条名位种座所件艘辆人天年月届类国部枚]))"
-                         r"([家项列批次条名位种座所件艘辆人天年月届类国部枚]?)([\u4e00-\u9fff]*)")
+_ZH_COUNTED = re.compile(rf"(?:多少|几(?=[{_COUNT_MEASURES}]))([{_COUNT_MEASURES}]?)([\u4e00-\u9fff]*)")
 # A levy's rate is answered only by a sentence about that levy: a tax rate by one that says
 # "tax" or 税, whatever other percentage it gives (the question's word -> what may answer).
 _LEVIES = (
     (re.compile(r"\b(?:tax|VAT)\b|税率|(?<!关)税", re.I), ("tax", "税")),
-    (re.compile(r"\b(?:tariff|duty|duties)\b|关税", re.I), ("tariff", "dut", "关税", "税")),
+    (re.compile(r"\b(?:tariff|duty|duties)\b|关税", re.I), ("tariff", "duty", "duties", "关税", "税")),
     (re.compile(r"\binterest rate|利率", re.I), ("interest", "利率", "利息")),
     (re.compile(r"\bexchange rate|汇率", re.I), ("exchange rate", "汇率")),
     (re.compile(r"\bfees?\b|费率|收费", re.I), ("fee", "charge", "费")),
@@ -217,14 +219,14 @@ def lacks(question: str, sentence: str, before: str, passage: str) -> str:
     """What of the asked slot the sentence does not give: "figure", "date", "rank", "place",
     "firm", "named:<what the question wrote>", or "" when nothing is missing."""
     asked = slot(question)
-    missing = {
-        "figure": bool(asked.figure) and not gives_figure(asked, sentence),
-        "date": asked.date and not gives_date(sentence),
-        "rank": asked.rank and not _GIVES_RANK.search(sentence),
-        "place": asked.place and not gives_place(question, sentence),
-        "firm": asked.firm and not gives_firm(sentence),
-    }
-    gap = next((name for name, lacking in missing.items() if lacking), "")
+    checks = (  # in this order, each run only when asked for
+        ("figure", bool(asked.figure), lambda: gives_figure(asked, sentence)),
+        ("date", asked.date, lambda: gives_date(sentence)),
+        ("rank", asked.rank, lambda: bool(_GIVES_RANK.search(sentence))),
+        ("place", asked.place, lambda: gives_place(question, sentence)),
+        ("firm", asked.firm, lambda: gives_firm(sentence)),
+    )
+    gap = next((name for name, wanted, given in checks if wanted and not given()), "")
     return gap or _unnamed(asked, sentence, before, passage)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from qa.answer_types import Answerability, Citation, Evidence
 from qa.passages import Passage
-from qa.ranking import RankedSentence
+from qa.ranking import Place, RankedSentence
 from textkit.language import has_cjk, language_of
 from textkit.sentences import join_sentences, with_marker
 
@@ -34,14 +34,14 @@ class Quote:
 
 
 def choose_quotes(ranked: list[RankedSentence], passages: list[Passage], limit: int,
-                  lead: tuple[int, tuple[int, int]] | None = None) -> list[Quote]:
+                  lead: Place | None = None) -> list[Quote]:
     """The sentence that gives what the question asks for (``lead``: the count, the date),
     the best sentence, a close second, and the sentence that continues one of them in its
     paragraph (policy texts state a point, then its specifics), at most ``limit``."""
     if not ranked or limit < 1:
         return []
     top = ranked[0].score
-    by_place = {(r.passage, r.span): r for r in ranked}
+    by_place = {r.place: r for r in ranked}
     chosen = [by_place[lead]] if lead in by_place else []
     chosen += [r for r in ranked[:2] if r.score >= top * SECOND_QUOTE and r not in chosen]
     for r in list(chosen):

@@ -29,7 +29,7 @@ from qa.evidence import Quote, build_evidence, choose_quotes
 from qa.llm import LLM, Prompt
 from qa.passages import Passage
 from qa.ranking import RankedSentence
-from textkit.language import language_of
+from textkit.language import in_language, language_of
 
 if TYPE_CHECKING:
     from core.settings import Settings
@@ -70,8 +70,7 @@ class Generated:
 
 
 def _fall_back(turn: Turn, why: str, detail: str = "") -> None:
-    english, chinese = FALLBACKS[why]
-    turn.fallback_reason = (chinese if turn.lang == "zh" else english).format(detail)
+    turn.fallback_reason = in_language(FALLBACKS[why], turn.lang).format(detail)
 
 
 def run(service: Service, question: str, history: list[dict], k: int,

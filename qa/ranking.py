@@ -30,6 +30,9 @@ FIRST_PASSAGE_BONUS = 0.03  # retrieval's order breaks near-ties
 ASKED_KIND_BONUS = 0.05  # a "when" question's sentence with a date, a "how many" one's with a count
 
 
+Place = tuple[int, tuple[int, int]]  # a sentence: its passage's index among those ranked, its span
+
+
 @dataclass(frozen=True)
 class RankedSentence:
     score: float
@@ -38,6 +41,10 @@ class RankedSentence:
     text: str
     similarity: float  # question-sentence cosine (centred)
     overlap: float  # share of the question's words found in the sentence
+
+    @property
+    def place(self) -> Place:
+        return self.passage, self.span
 
 
 def word_senses(text: str) -> list[frozenset[str]]:

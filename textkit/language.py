@@ -18,3 +18,9 @@ def has_cjk(text: str) -> bool:
 def language_of(text: str) -> str:
     """``zh`` or ``en``."""
     return "zh" if has_cjk(text) else "en"
+
+
+def in_language(texts: tuple[str, str], lang: str) -> str:
+    """The (English, Chinese) pair's text for a reader of ``lang``: messages the service
+    writes itself (reasons, fallbacks) speak the asker's language."""
+    return texts[1] if lang == "zh" else texts[0]
