@@ -21,7 +21,7 @@ import re
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -201,18 +201,29 @@ def _readable(text: str) -> str:
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 MIN_SENTENCES_FOR_MEAN = 20
+# How far a question's centre moves from its language's passage mean toward the mean of
+# questions in that language (measured on bench/questions/tune.jsonl, scored on the other
+# sets: 0 -> 0.5 took hit@5 on dev/held-out/blind from 0.86/0.89/0.90 to 0.86/0.93/0.93
+# with hit@1 unchanged or better; 1.0 raised hit@5 further but lost hit@1 on every set).
+QUESTION_SHIFT = 0.5
+
 
 @dataclass
 class Centring:
-    """Per-language mean vectors of an index's passages.
+    """Per-language mean vectors of an index's passages, and how questions differ from them.
 
     A multilingual model ranks every Chinese text above every English one for a Chinese
     question: the languages sit in offset regions. Subtracting each language's mean
     (passages by their language, a question by its own) and re-normalising leaves what
     the texts are about (measured: zh question -> en paragraph hit@5 0/12 -> 9/12).
+    Questions (e5's ``query: `` side, interrogative) sit apart from statements in a
+    direction of their own per language; ``question_shift`` moves their centre part of
+    the way there. It is the model's, measured once on questions (index/reference/), so
+    an index reads it when opened and an index built before it needs no rebuild.
     """
 
     means: dict[str, np.ndarray]
+    question_shift: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
     def fit(cls, vectors: np.ndarray, languages: Sequence[str], reference: Centring | None = None) -> Centring:
@@ -223,26 +234,43 @@ class Centring:
             rows = [i for i, x in enumerate(languages) if x == lang]
             if len(rows) >= MIN_SENTENCES_FOR_MEAN or lang not in means:
                 means[lang] = vectors[rows].mean(axis=0).astype(np.float32)
-        return cls(means)
+        return cls(means, dict(reference.question_shift) if reference else {})
 
     @classmethod
     def reference(cls, model_name: str) -> Centring | None:
-        """Means measured on the shipped corpus for this model (index/reference/), if any."""
-        path = REFERENCE_DIR / f"{model_name}-means.json"
-        return cls.from_dict(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else None
+        """Means measured on the shipped corpus for this model, and the shift of its
+        questions from them (index/reference/, written by ``python -m bench.reference``)."""
+        passages, questions = (REFERENCE_DIR / f"{model_name}-{kind}.json" for kind in ("means", "questions"))
+        if not passages.is_file():
+            return None
+        means = cls.from_dict(json.loads(passages.read_text(encoding="utf-8"))).means
+        asked = cls.from_dict(json.loads(questions.read_text(encoding="utf-8"))).means if questions.is_file() else {}
+        return cls(means, {lang: (QUESTION_SHIFT * (asked[lang] - means[lang])).astype(np.float32)
+                           for lang in asked if lang in means})
 
     def apply(self, vectors: np.ndarray, languages: Sequence[str]) -> np.ndarray:
+        """Passages and claims (statements), each centred by its language's mean."""
+        return self._centred(vectors, languages, {})
+
+    def questions(self, vectors: np.ndarray, languages: Sequence[str]) -> np.ndarray:
+        """Questions, centred by their language's mean plus the question shift."""
+        return self._centred(vectors, languages, self.question_shift)
+
+    def _centred(self, vectors: np.ndarray, languages: Sequence[str], extra: dict[str, np.ndarray]) -> np.ndarray:
         if not self.means or not len(vectors):
             return vectors
-        shift = np.vstack([self.means.get(lang, np.zeros(vectors.shape[1], np.float32)) for lang in languages])
+        zero = np.zeros(vectors.shape[1], np.float32)
+        shift = np.vstack([self.means.get(lang, zero) + extra.get(lang, zero) for lang in languages])
         return _normalised(vectors - shift)
 
     def to_dict(self) -> dict[str, list[float]]:
+        """The means only: the question shift is the model's, read again from the reference."""
         return {lang: mean.tolist() for lang, mean in self.means.items()}
 
     @classmethod
-    def from_dict(cls, data: dict[str, list[float]] | None) -> Centring:
-        return cls({lang: np.asarray(v, np.float32) for lang, v in (data or {}).items()})
+    def from_dict(cls, data: dict[str, list[float]] | None, reference: Centring | None = None) -> Centring:
+        return cls({lang: np.asarray(v, np.float32) for lang, v in (data or {}).items()},
+                   dict(reference.question_shift) if reference else {})
 
 
 def languages(texts: Sequence[str]) -> list[str]:

@@ -20,6 +20,7 @@ import shutil
 import sqlite3
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -93,7 +94,7 @@ class IndexReader:
         import bm25s
 
         self.bm25 = bm25s.BM25.load(str(version / "bm25")) if (version / "bm25").is_dir() else None
-        self.centring = Centring.from_dict(self.manifest.get("centring"))
+        self.centring = Centring.from_dict(self.manifest.get("centring"), Centring.reference(self.manifest["model"]))
         self.sentences = open_faiss(version, "flat", SENTENCES_FILE)
         self.sentence_owners = np.load(version / SENTENCE_OWNERS)
 
@@ -144,6 +145,15 @@ class IndexReader:
         vectors = self.sentences.index.reconstruct_batch(np.arange(count, dtype=np.int64)) if count else \
             np.zeros((0, 0), np.float32)
         return texts[:count], vectors
+
+    @cached_property
+    def chunk_languages(self) -> np.ndarray:
+        """Each chunk's language by chunk id. A chunk carries a gloss exactly when it holds
+        Chinese text (``language_of``'s rule), so the gloss column says which are Chinese."""
+        languages = np.full(self.chunk_count(), "en", dtype="<U2")
+        zh = [row["id"] for row in self._query("SELECT id FROM chunks WHERE gloss != ''")]
+        languages[np.asarray(zh, np.int64)] = "zh"
+        return languages
 
     def chunk_count(self) -> int:
         return len(self.vectors)

@@ -22,7 +22,8 @@ from functools import lru_cache
 from textkit.language import has_cjk
 from textkit.names import mentions, names
 from textkit.numbers import Quantity, quantities, supported
-from textkit.terms import fold, jieba_segmenter
+from textkit.gloss import gloss
+from textkit.terms import chinese_names, fold, jieba_segmenter, terms
 
 # Measure words a count counts by (家, 列, 届); unlike textkit.numbers.ZH_MEASURES, which
 # marks a numeral as a figure, without 个 (general: "几个产业" is answered by 八大行业 as
@@ -197,15 +198,20 @@ def gives_firm(text: str) -> bool:
 
 def unmentioned(question: str, text: str) -> tuple[str, ...]:
     """Names the question uses (as it writes them) that ``text`` never mentions in any
-    language: a name of the table (雄安 is also Xiongan), or an English proper name the
-    table does not know. A question about the 2018 FIFA World Cup, or 美国 visas, is about
-    something else."""
+    language: a name of the table (雄安 is also Xiongan), an English proper name the table
+    does not know, or a Chinese one (jieba's proper-noun tags) whose dictionary sense is an
+    English proper name (世界杯 "World Cup"; 中西部 "midwest" is no name). A question about
+    the 2018 FIFA World Cup, or 美国 visas, is about something else."""
     table = names(question)
     known = {form for name, _ in table for form in name.forms}
     missing = [question[start:end] for name, (start, end) in table if not mentions(name, text)]
     lowered = text.lower()
     missing += [m.group(0) for m in _PROPER.finditer(question)
                 if not any(m.group(0) in form for form in known) and m.group(0).lower() not in lowered]
+    said = set(terms(text))
+    missing += [w for w in chinese_names(question) if not any(w in form for form in known) and w not in text
+                and (senses := gloss(w).split(";"))[0][:1].isupper()
+                and not any(set(terms(sense)) <= said for sense in senses)]
     return tuple(dict.fromkeys(missing))
 
 

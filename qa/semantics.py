@@ -50,7 +50,7 @@ class Semantics:
         with self._lock:
             vector = self._questions.get(text)
         if vector is None:
-            vector = self._centring().apply(self.embedder.encode_queries([text]), languages([text]))[0]
+            vector = self._centring().questions(self.embedder.encode_queries([text]), languages([text]))[0]
             with self._lock:
                 self._questions[text] = vector
                 while len(self._questions) > QUESTION_CACHE:

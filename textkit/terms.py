@@ -47,6 +47,19 @@ def jieba_segmenter():
     return jieba
 
 
+def chinese_names(text: str) -> list[str]:
+    """The Chinese words jieba tags as proper names of things, people or organisations
+    (世界杯, 冬奥会): the names a question can use that the collection may never mention.
+    Places are left to the names table, which knows their English forms."""
+    from jieba import posseg
+
+    jieba_segmenter()
+    return [w for run in CJK_RUN.findall(text) for w, tag in posseg.lcut(run) if tag in _NAME_TAGS and len(w) > 1]
+
+
+_NAME_TAGS = frozenset({"nz", "nr", "nt"})
+
+
 def chinese_words(text: str) -> list[str]:
     """jieba words of the CJK runs in ``text`` (search mode, so compounds also yield parts)."""
     words: list[str] = []

