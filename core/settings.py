@@ -57,11 +57,11 @@ class Settings(BaseSettings):
     context_sentences: int = Field(4, ge=1, le=30, description="Sentences a generative model reads: the quotes, "
                                    "then the next best ranked, up to this many (each costs prompt time).")
     answerability_weights: dict[str, float] = Field(
-        {"bias": 2.185, "similarity": 0.482, "unknown": -0.354, "cross": 0.485},
+        {"bias": 2.224, "similarity": 0.519, "unknown": -0.389, "cross": 0.749},
         description="Answerability: logistic weights of the meaning signals in qa/answerability.py, for the questions "
         "the asked-slot check lets through (fitted on bench/questions/tune.jsonl + dev by bench/answerability.py).")
     answerable_min_score: float = Field(
-        0.895, ge=0, le=1, description="Answerability: lowest probability at which a question counts as answerable "
+        0.9, ge=0, le=1, description="Answerability: lowest probability at which a question counts as answerable "
         "(fitted just below every answerable question of the fitting set that the asked-slot check lets through).")
     generate: Literal["auto", "always", "never"] = Field(
         "auto", description="When a generative backend is asked after the evidence: always, never (the quotes are the "

@@ -50,13 +50,19 @@ _DATE = re.compile(
     r"^\s*when\b|\bwhen (?:did|does|do|was|were|is|are|will|would|has|have|had|can|should|must)\b"
     r"|\b(?:what|which|in what) (?:year|date|month|day)\b|\bdeadline\b|\bby what time\b"
     r"|何时|什么时候|哪一?年|哪一?天|几月|几号|日期|期限|截止|时间表|什么时间", re.I)
-# "the first to", "most", "最多": asks which one ranks highest, a fact a list does not give.
-_ASKS_RANK = re.compile(
-    r"\b(?:most|least|largest|biggest|highest|lowest|smallest|fewest|earliest|latest|best|worst)\b"
-    r"|\bthe first\b(?! (?:batch|time|half|quarter|and|two|three|four|five))|最[多少大小高低早晚先快慢]|首个|第一个")
-_GIVES_RANK = re.compile(
-    r"\b(?:most|least|first|top|(?:larg|bigg|high|low|small|great|fast|earli|lat|long|strong|few)est)\b"
-    r"|最|首|第一", re.I)
+# "the first to", "most", "最多": asks which one ranks highest, a fact a list does not give;
+# and only a sentence ranking the same way gives it: 最多 (most) does not answer 最晚 (last),
+# nor "首次" (for the first time) "which city had the most".
+_NOT_FIRST_OF = r"(?! (?:batch|time|half|quarter|and|two|three|four|five))"
+_RANKS = tuple((kind, re.compile(asks, re.I), re.compile(gives, re.I)) for kind, asks, gives in (
+    ("most", r"\b(?:most|largest|biggest|highest|greatest|fastest|best)\b|最[多大高快强]",
+     r"\b(?:most|top|best|(?:larg|bigg|high|great|fast)est)\b|\branks? first\b|最[多大高快强]|居首|之首|第一"),
+    ("least", r"\b(?:least|smallest|lowest|fewest|slowest|worst)\b|最[少小低慢弱]",
+     r"\b(?:least|worst|(?:small|low|few|slow)est)\b|最[少小低慢弱]"),
+    ("first", rf"\bthe first\b{_NOT_FIRST_OF}|\bearliest\b|最[早先]|首个|第一个|率先",
+     r"\b(?:first|earliest)\b|最[早先]|首|第一|率先"),
+    ("last", r"\blatest\b|最晚", r"\b(?:last|latest|final)\b|最[晚后]"),  # 最后 also means "finally"
+))
 # "which city", "哪些港口": asks for a place, which a sentence answers only by naming one.
 _ASKS_PLACE = re.compile(
     r"\b(?:which|what) (?:\w+ )?(?:city|cities|ports?|provinces?|countries|country|regions?|nations?)\b"
@@ -78,8 +84,11 @@ _EN_COUNTED_STOP = frozenset(re.findall(
 _ZH_COUNTED = re.compile(rf"(?:多少|几(?=[{_COUNT_MEASURES}]))([{_COUNT_MEASURES}]?)([\u4e00-\u9fff]*)")
 # A levy's rate is answered only by a sentence about that levy: a tax rate by one that says
 # "tax" or 税, whatever other percentage it gives (the question's word -> what may answer).
-_LEVIES = (
-    (re.compile(r"\b(?:tax|VAT)\b|税率|(?<!关)税", re.I), ("tax", "税")),
+_LEVIES = (  # a named tax first: a tariff is a tax, yet gives no income-tax rate
+    (re.compile(r"\bincome tax|所得税", re.I), ("income tax", "所得税")),
+    (re.compile(r"\b(?:VAT|value[- ]added tax)\b|增值税", re.I), ("vat", "value-added tax", "value added tax", "增值税")),
+    (re.compile(r"\bconsumption tax|消费税", re.I), ("consumption tax", "消费税")),
+    (re.compile(r"\btax\b|税率|(?<!关)税", re.I), ("tax", "税")),
     (re.compile(r"\b(?:tariff|duty|duties)\b|关税", re.I), ("tariff", "duty", "duties", "关税", "税")),
     (re.compile(r"\binterest rate|利率", re.I), ("interest", "利率", "利息")),
     (re.compile(r"\bexchange rate|汇率", re.I), ("exchange rate", "汇率")),
@@ -95,7 +104,7 @@ _ANSWERED_BY = {"share": frozenset({"percent", "times"}), "money": _MONEY_KINDS,
 class Asked:
     figure: str  # "count", "share", "money", "charge" (share or money), "size" (any) or "" (none asked)
     date: bool  # asks when
-    rank: bool  # asks for the most, least or first of something
+    rank: str  # asks for the "most", "least", "first" or "last" of something ("" when not)
     place: bool  # asks which city, port, country
     firm: bool  # asks which company
     counted: tuple[str, ...]  # what a count counts: English nouns, or a Chinese (measure word, noun)
@@ -110,7 +119,8 @@ def slot(question: str) -> Asked:
         figure = next((kind for kind, pattern in _FIGURES if pattern.search(question)), "")
     read = question.replace("哪一", "哪")  # "哪一年" asks for a year, it names none
     named = tuple((q, _written(read, q.span)) for q in quantities(read) if _names_figure(q, read))
-    return Asked(figure, bool(_DATE.search(question)), bool(_ASKS_RANK.search(question)),
+    rank = next((kind for kind, asks, _ in _RANKS if asks.search(question)), "")
+    return Asked(figure, bool(_DATE.search(question)), rank,
                  bool(_ASKS_PLACE.search(question)), bool(_ASKS_FIRM.search(question)), _counted(question),
                  _levy(question) if figure in ("share", "charge") else (), named)
 
@@ -191,6 +201,11 @@ def gives_place(question: str, text: str) -> bool:
     return any(m.group(0) not in question and m.group(0) not in known for m in _PLACE_NAME.finditer(text))
 
 
+def gives_rank(kind: str, text: str) -> bool:
+    """``text`` ranks something the way the question asks (most, least, first, last)."""
+    return any(gives.search(text) for name, _, gives in _RANKS if name == kind)
+
+
 def gives_firm(text: str) -> bool:
     """``text`` names a company ("… Group", "…公司"); a ministry is no answer to "which company"."""
     return bool(_FIRM.search(text))
@@ -228,7 +243,7 @@ def lacks(question: str, sentence: str, before: str, passage: str) -> str:
     checks = (  # in this order, each run only when asked for
         ("figure", bool(asked.figure), lambda: gives_figure(asked, sentence)),
         ("date", asked.date, lambda: gives_date(sentence)),
-        ("rank", asked.rank, lambda: bool(_GIVES_RANK.search(sentence))),
+        ("rank", bool(asked.rank), lambda: gives_rank(asked.rank, sentence)),
         ("place", asked.place, lambda: gives_place(question, sentence)),
         ("firm", asked.firm, lambda: gives_firm(sentence)),
     )

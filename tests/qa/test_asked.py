@@ -6,24 +6,26 @@ from qa.asked import lacks, slot, unmentioned
 
 
 @pytest.mark.parametrize(("question", "figure", "date", "rank", "place"), [
-    ("How many chapters does RCEP have?", "count", False, False, False),
-    ("中欧班列2020年开行了多少列？", "count", False, False, False),
-    ("What is the VAT rate on cross-border imports?", "share", False, False, False),
-    ("第三届进博会意向成交额比上届增长了多少？", "share", False, False, False),
-    ("What were China's cross-border e-commerce retail sales in 2019?", "money", False, False, False),
-    ("Roughly how large was the total exhibition space of the third CIIE?", "size", False, False, False),
-    ("What is the maximum fine under the Export Control Law?", "charge", False, False, False),
-    ("When did the Export Control Law take effect?", "", True, False, False),
-    ("通知要求港口收费清理在什么期限前完成？", "", True, False, False),
-    ("Which country was the first to ratify RCEP?", "", False, True, True),
-    ("第三届进博会在哪个城市举办？", "", False, False, True),
+    ("How many chapters does RCEP have?", "count", False, "", False),
+    ("中欧班列2020年开行了多少列？", "count", False, "", False),
+    ("What is the VAT rate on cross-border imports?", "share", False, "", False),
+    ("第三届进博会意向成交额比上届增长了多少？", "share", False, "", False),
+    ("What were China's cross-border e-commerce retail sales in 2019?", "money", False, "", False),
+    ("Roughly how large was the total exhibition space of the third CIIE?", "size", False, "", False),
+    ("What is the maximum fine under the Export Control Law?", "charge", False, "", False),
+    ("When did the Export Control Law take effect?", "", True, "", False),
+    ("通知要求港口收费清理在什么期限前完成？", "", True, "", False),
+    ("Which country was the first to ratify RCEP?", "", False, "first", True),
+    ("第三届进博会在哪个城市举办？", "", False, "", True),
     # Asks which products, not a figure; asks what kind of base, not a place.
-    ("优化进口结构时，哪些产品的进口比重要提高？", "", False, False, False),
-    ("为发展数字贸易，通知提出建设哪类国家基地？", "", False, False, False),
-    ("What does the circular say about overseas warehouses?", "", False, False, False),
+    ("优化进口结构时，哪些产品的进口比重要提高？", "", False, "", False),
+    ("为发展数字贸易，通知提出建设哪类国家基地？", "", False, "", False),
+    ("What does the circular say about overseas warehouses?", "", False, "", False),
     # "when" as a conjunction asks for no date.
     ("Which technologies does the circular encourage firms to use when expanding overseas markets?",
-     "", False, False, False),
+     "", False, "", False),
+    ("RCEP成员中哪个国家最晚完成核准？", "", False, "last", True),
+    ("2020年中欧班列开往哪个欧洲城市的班次最多？", "", False, "most", True),
 ])
 def test_the_asked_slot_is_read_in_both_languages(question, figure, date, rank, place):
     asked = slot(question)
@@ -46,6 +48,8 @@ def test_only_written_years_editions_and_digits_count_as_named_figures():
     ("When was the Hainan Free Trade Port law passed?", "The NPC passed the law on 10 June 2021."),
     ("国家级外贸转型升级基地一共涉及几个产业领域？", "基地覆盖机电产品、纺织服装和五金建材等八大行业。"),
     ("2020年中欧班列全年一共运送了多少标准箱集装箱？", "2020年全年运送集装箱约114万标准箱，同比增长56%。"),
+    ("Which province has the most upgrading bases?", "Of all provinces, Zhejiang ranks first with 69 bases."),
+    ("What is the corporate income tax rate in Hainan?", "Eligible firms pay a 15% income tax."),
 ])
 def test_a_sentence_that_states_the_asked_fact_fills_the_slot(question, sentence):
     assert lacks(question, sentence, "", sentence) == ""
@@ -75,6 +79,9 @@ def test_a_year_the_sentence_does_not_state_is_taken_from_its_passage():
     ("What was the total turnover of the 127th Canton Fair?", "About 25,000 exporters took part in the 127th fair.",
      "figure"),  # a count of exporters is no sum of money
     ("海南自由贸易港的企业所得税税率是多少？", "RCEP约占全球人口和经济总量的三成。", "figure"),  # a share, not of a tax
+    ("海南自由贸易港的企业所得税税率是多少？", "区域内约九成货物贸易最终将实现零关税，关税税率降至0%。", "figure"),  # a tariff
+    ("RCEP成员中哪个国家最晚完成核准？", "RCEP是全球人口最多、经贸规模最大的自由贸易区。", "rank"),  # most, not last
+    ("Which city had the most China-Europe trains?", "Trains passed ten thousand for the first time.", "rank"),
     ("Which company shipped the first used cars abroad?",
      "The Ministry of Commerce allowed a first batch of ten localities to export used cars.", "firm"),
 ])
