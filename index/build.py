@@ -51,7 +51,7 @@ def chunker_settings(settings: Settings, embedder: Embedder) -> dict:
         "max_tokens": min(settings.chunk_tokens, embedder.max_tokens),
         "overlap": settings.chunk_overlap,
         "tokenizer": settings.embedding_model,
-        "gloss": "cedict-1",
+        "gloss": "cedict-2"  # 2: unknown compounds split into dictionary words,
     }
 
 

