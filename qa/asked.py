@@ -86,7 +86,8 @@ _ZH_COUNTED = re.compile(rf"(?:多少|几(?=[{_COUNT_MEASURES}]))([{_COUNT_MEASU
 # "tax" or 税, whatever other percentage it gives (the question's word -> what may answer).
 _LEVIES = (  # a named tax first: a tariff is a tax, yet gives no income-tax rate
     (re.compile(r"\bincome tax|所得税", re.I), ("income tax", "所得税")),
-    (re.compile(r"\b(?:VAT|value[- ]added tax)\b|增值税", re.I), ("vat", "value-added tax", "value added tax", "增值税")),
+    (re.compile(r"\b(?:VAT|value[- ]added tax)\b|增值税", re.I),
+     ("vat", "value-added tax", "value added tax", "增值税")),
     (re.compile(r"\bconsumption tax|消费税", re.I), ("consumption tax", "消费税")),
     (re.compile(r"\btax\b|税率|(?<!关)税", re.I), ("tax", "税")),
     (re.compile(r"\b(?:tariff|duty|duties)\b|关税", re.I), ("tariff", "duty", "duties", "关税", "税")),
