@@ -319,7 +319,10 @@ def test_stream_cut_off_before_it_finished_is_unavailable_and_not_retried(server
 def openai_service(fake, corpus_settings, embedder):
     settings = corpus_settings.model_copy(update={
         "openai_base_url": fake.base_url, "openai_api_key": SecretStr(KEY), "openai_model": "test-model",
-        "openai_retries": 1, "llm_timeout": 10, "generate": "always"})
+        "openai_retries": 1, "llm_timeout": 10, "generate": "always",
+        # Six sentences, so a test's model can cite facts past the fourth best (what it
+        # cites, and how the pipeline repairs that, is the subject here, not the ranking).
+        "context_sentences": 6})
     return Service(settings, embedder)
 
 
