@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     context_sentences: int = Field(4, ge=1, le=30, description="Sentences a generative model reads: the quotes, "
                                    "then the next best ranked, up to this many (each costs prompt time).")
     answerability_weights: dict[str, float] = Field(
-        {"bias": 2.236, "similarity": 0.471, "unknown": -0.344, "cross": 0.743},
+        {"bias": 2.236, "similarity": 0.472, "unknown": -0.334, "cross": 0.742},
         description="Answerability: logistic weights of the meaning signals in qa/answerability.py, for the questions "
         "the asked-slot check lets through (fitted on bench/questions/tune.jsonl + dev by bench/answerability.py).")
     answerable_min_score: float = Field(

@@ -51,7 +51,7 @@ def chunker_settings(settings: Settings, embedder: Embedder) -> dict:
         "max_tokens": min(settings.chunk_tokens, embedder.max_tokens),
         "overlap": settings.chunk_overlap,
         "tokenizer": settings.embedding_model,
-        "gloss": "cedict-2"  # 2: unknown compounds split into dictionary words,
+        "gloss": "cedict-3",  # 2: compounds split into dictionary words; 3: senses cut before Chinese text
     }
 
 

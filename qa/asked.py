@@ -225,10 +225,20 @@ def unmentioned(question: str, text: str) -> tuple[str, ...]:
     missing += [m.group(0) for m in _PROPER.finditer(question)
                 if not any(m.group(0) in form for form in known) and m.group(0).lower() not in lowered]
     said = set(terms(text))
-    missing += [w for w in chinese_names(question) if not any(w in form for form in known) and w not in text
-                and (senses := gloss(w).split(";"))[0][:1].isupper()
-                and not any(set(terms(sense)) <= said for sense in senses)]
+    missing += [w for w in chinese_names(question) if not any(w in form for form in known)
+                and w.rstrip("省市县") not in text and (english := _english_names(w))
+                and not any(set(terms(name)) - _PLACE_WORDS <= said for name in english)]
     return tuple(dict.fromkeys(missing))
+
+
+_LEADING_NAME = re.compile(r"[A-Z][\w'-]*(?: [A-Z][\w'-]*)*")
+_PLACE_WORDS = frozenset({"province", "city", "municipality", "county", "district"})
+
+
+def _english_names(word: str) -> list[str]:
+    """The proper names among a Chinese word's dictionary senses ("Zhejiang Province" of
+    "Zhejiang Province in east China"; none for 中西部 "midwest", which names nothing)."""
+    return [m.group(0) for sense in gloss(word).split(";") if (m := _LEADING_NAME.match(sense.strip()))]
 
 
 def gives_asked(question: str, text: str) -> bool:

@@ -19,6 +19,7 @@ _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]|\|[^\s/]*")
 # Senses that carry no meaning for retrieval (measure words, cross-references, variants).
 _SKIP_SENSE = re.compile(
     r"^(CL:|abbr\. for|see |variant of|old variant|surname |used in |also written|erhua|\(old\))", re.I)
+_TRAILER = re.compile(r",?\s*(?:abbr\.(?: to)?|capital)?\s*$")
 MAX_SENSES = 2
 
 
@@ -52,8 +53,10 @@ def _senses(raw: list[str]) -> list[str]:
     for entry in raw:
         if _SKIP_SENSE.match(entry.strip()):
             continue
-        sense = _PAREN.sub("", entry).replace("to ", "", 1).strip(" ;,.")
-        if sense and not CJK_RUN.search(sense) and sense not in senses:
+        # "Zhejiang province in east China, abbr. 浙, capital Hangzhou 杭州": up to the Chinese
+        cut = " ".join(CJK_RUN.split(_PAREN.sub("", entry), 1)[0].split())
+        sense = _TRAILER.sub("", cut).replace("to ", "", 1).strip(" ;,.")
+        if sense and sense not in senses:
             senses.append(sense)
         if len(senses) == MAX_SENSES:
             break

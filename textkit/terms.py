@@ -48,16 +48,16 @@ def jieba_segmenter():
 
 
 def chinese_names(text: str) -> list[str]:
-    """The Chinese words jieba tags as proper names of things, people or organisations
-    (世界杯, 冬奥会): the names a question can use that the collection may never mention.
-    Places are left to the names table, which knows their English forms."""
+    """The Chinese words jieba tags as proper names of things, places, people or
+    organisations (世界杯, 浙江省): names a question can use that the collection may never
+    mention."""
     from jieba import posseg
 
     jieba_segmenter()
     return [w for run in CJK_RUN.findall(text) for w, tag in posseg.lcut(run) if tag in _NAME_TAGS and len(w) > 1]
 
 
-_NAME_TAGS = frozenset({"nz", "nr", "nt"})
+_NAME_TAGS = frozenset({"nz", "ns", "nr", "nt"})
 
 
 def chinese_words(text: str) -> list[str]:

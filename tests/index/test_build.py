@@ -59,7 +59,7 @@ def test_manifest_records_what_the_index_was_built_with(built, embedder):
     assert manifest["format"] == FORMAT_VERSION
     assert manifest["model"] == MODEL
     assert manifest["dimension"] == embedder.dimension == 384
-    assert manifest["chunker"] == {"max_tokens": 48, "overlap": 8, "tokenizer": MODEL, "gloss": "cedict-2"}
+    assert manifest["chunker"] == {"max_tokens": 48, "overlap": 8, "tokenizer": MODEL, "gloss": "cedict-3"}
     assert manifest["vector_store"] == "faiss" and manifest["vector_index"] == "flat"
     assert set(manifest["documents"]) == {"grain", "ports", "steel"}
     for entry in manifest["documents"].values():

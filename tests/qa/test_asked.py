@@ -98,3 +98,6 @@ def test_names_the_evidence_never_mentions_in_any_language_are_found():
     assert unmentioned("2018年世界杯冠军是哪个国家？", passage) == ("世界杯",)  # "World Cup": a proper name
     assert unmentioned("How many gold medals did the Winter Olympics give?", passage) == ("Winter Olympics",)
     assert unmentioned("中西部地区将被支持参与什么建设？", "The middle and western parts of China") == ()
+    bases = "2021年7月，商务部新认定了105家国家外贸转型升级基地。"
+    assert unmentioned("新认定的基地中，浙江省占了几家？", bases) == ("浙江省",)
+    assert unmentioned("新认定的基地中，浙江省占了几家？", f"{bases} Zhejiang has the most bases.") == ()

@@ -15,3 +15,8 @@ def test_an_unknown_compound_is_glossed_by_the_longest_words_it_is_made_of():
 def test_known_words_and_english_text_are_kept():
     assert gloss("海关") == "customs"
     assert gloss("RCEP生效") == "RCEP take effect; go into effect"
+
+
+def test_a_sense_that_goes_on_in_chinese_keeps_its_english_head():
+    # CC-CEDICT: "Zhejiang province (Chekiang) in east China, abbr. 浙, capital Hangzhou 杭州"
+    assert gloss("浙江") == "Zhejiang province in east China"
