@@ -33,7 +33,9 @@ from textkit.tokens import Token, tokens
 _SPACE = re.compile(r"\s+")
 _EDGE = re.compile(r"^[\s\"'“”‘’「」]+|[\s.。!！?？;；:：,，\"'“”‘’「」]+$")
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?\w+(?:ed|en)\s+by\b|[被由]", re.I)
-_CAPITALISED = re.compile(r"(?<![\w'])[A-Z]\w*(?:-[A-Z]\w*)*")
+# Latin letters only: in "RCEP达到门槛" the name is RCEP (\w would take the Chinese too).
+_CAPITALISED = re.compile(r"(?<![A-Za-z0-9'])[A-Z][A-Za-z0-9]*(?:-[A-Z][A-Za-z0-9]*)*")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9']+(?:-[A-Za-z0-9']+)*")
 _CALENDAR = frozenset(["January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct",
     "Nov", "Dec", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
@@ -289,9 +291,11 @@ def _verbatim(claim: str, sentences: list[_Sentence]) -> _Sentence | None:
 
 @lru_cache(maxsize=4096)
 def _words(passage: str) -> frozenset[str]:
-    """Lower-cased words of the passage, and of its English gloss when it is Chinese."""
+    """Lower-cased Latin words of the passage and of its English gloss when it is Chinese,
+    hyphenated ones whole and in parts (a claim may say Beijing-Tianjin-Hebei, or Hebei)."""
     text = passage + (" " + gloss(passage) if has_cjk(passage) else "")
-    return frozenset(w.lower() for w in re.findall(r"[\w']+", text))
+    words = {w.lower() for w in _LATIN_WORD.findall(text)}
+    return frozenset(words | {part for w in words for part in w.split("-")})
 
 
 @lru_cache(maxsize=4096)

@@ -37,6 +37,10 @@ def test_names_must_be_in_the_passage_in_either_language():
     assert not entities_found("RCEP was signed at an ASEAN summit hosted by Japan.", RCEP)
     assert not entities_found("The Belt and Road Initiative was signed at an ASEAN summit.", RCEP)
     assert not entities_found("The Premier of Mongolia signed it.", RCEP)  # not in the table: must be in the text
+    # A Latin name written against Chinese text is still just the name (it was "RCEP由东盟…").
+    assert entities_found("RCEP由东盟峰会期间的十五个经济体签署。", RCEP)
+    assert not entities_found("RCEP由WTO成员签署。", RCEP)
+    assert entities_found("The Beijing-Tianjin-Hebei plan covers Hebei.", "the Beijing-Tianjin-Hebei region")
 
 
 def test_an_added_or_dropped_negation_fails_and_an_untouched_negated_clause_does_not_matter():
