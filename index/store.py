@@ -147,13 +147,12 @@ class IndexReader:
         return texts[:count], vectors
 
     @cached_property
-    def chunk_languages(self) -> np.ndarray:
-        """Each chunk's language by chunk id. A chunk carries a gloss exactly when it holds
-        Chinese text (``language_of``'s rule), so the gloss column says which are Chinese."""
-        languages = np.full(self.chunk_count(), "en", dtype="<U2")
-        zh = [row["id"] for row in self._query("SELECT id FROM chunks WHERE gloss != ''")]
-        languages[np.asarray(zh, np.int64)] = "zh"
-        return languages
+    def chunks_by_language(self) -> dict[str, np.ndarray]:
+        """Chunk ids of each language. A chunk carries a gloss exactly when it holds Chinese
+        text (``language_of``'s rule), so the gloss column says which are Chinese."""
+        zh = np.asarray([row["id"] for row in self._query("SELECT id FROM chunks WHERE gloss != ''")], np.int64)
+        en = np.setdiff1d(np.arange(self.chunk_count(), dtype=np.int64), zh)
+        return {lang: ids for lang, ids in (("en", en), ("zh", zh)) if len(ids)}
 
     def chunk_count(self) -> int:
         return len(self.vectors)

@@ -102,15 +102,16 @@ class Retriever:
         if bm25 is None:
             return Ranked("bm25", {})
         asked = language_of(query)
-        chunk_languages = self.reader.chunk_languages
         hits: dict[int, tuple[int, float]] = {}
-        for lang in np.unique(chunk_languages):
+        scored: dict[tuple[str, ...], np.ndarray] = {}  # an English question scores every language alike
+        for lang, members in self.reader.chunks_by_language.items():
             words = terms(gloss(query) if asked == "zh" and lang != "zh" else query)
-            tokens = [t for t in dict.fromkeys(words) if t in bm25.vocab_dict]
+            tokens = tuple(t for t in dict.fromkeys(words) if t in bm25.vocab_dict)
             if not tokens:
                 continue
-            scores = bm25.get_scores(tokens)
-            members = np.flatnonzero(chunk_languages == lang)
+            if tokens not in scored:
+                scored[tokens] = bm25.get_scores(list(tokens))
+            scores = scored[tokens]
             top = members[np.argsort(-scores[members])][: self.candidates]
             hits |= {int(i): (rank, float(scores[i])) for rank, i in enumerate(top) if scores[i] > 0}
         return Ranked("bm25", hits, self.bm25_weight)
