@@ -215,9 +215,10 @@ def gives_firm(text: str) -> bool:
 def unmentioned(question: str, text: str) -> tuple[str, ...]:
     """Names the question uses (as it writes them) that ``text`` never mentions in any
     language: a name of the table (雄安 is also Xiongan), an English proper name the table
-    does not know, or a Chinese one (jieba's proper-noun tags) whose dictionary sense is an
-    English proper name (世界杯 "World Cup"; 中西部 "midwest" is no name). A question about
-    the 2018 FIFA World Cup, or 美国 visas, is about something else."""
+    does not know, or a Chinese one (jieba's proper-noun and place tags) whose dictionary
+    sense is an English proper name (世界杯 "World Cup", 浙江省 "Zhejiang Province"; 中西部
+    "midwest" is no name). A question about the 2018 FIFA World Cup, or 美国 visas, is
+    about something else."""
     table = names(question)
     known = {form for name, _ in table for form in name.forms}
     missing = [question[start:end] for name, (start, end) in table if not mentions(name, text)]
