@@ -77,18 +77,22 @@ def antonym(sentence: str, source: Source, rng: random.Random) -> str | None:
 
 def change_figure(sentence: str, source: Source, rng: random.Random) -> str | None:
     """Change one figure: its value, its unit (percent -> times, million -> billion,
-    万 -> 亿, dollars -> yuan) or to another figure of the same passage."""
+    万 -> 亿, dollars -> yuan) or to another figure of the same passage (in digits when
+    the claim renders the passage in the other language: "生效60天以后可以申请加入" from a
+    passage saying sixty days of something else)."""
     found = quantities(sentence)
     if not found:
         return None
     q = rng.choice(found)
     text = sentence[q.span[0]:q.span[1]]
-    elsewhere = [o for o in quantities(source.passage) if o.kind == q.kind and o != q and o not in found
-                 and has_cjk(source.passage) == has_cjk(sentence)]
+    same_script = has_cjk(source.passage) == has_cjk(sentence)
+    elsewhere = [o for o in quantities(source.passage) if o.kind == q.kind and o not in found
+                 and (same_script or (o.kind in ("number", "percent") and o.value not in {f.value for f in found}))]
     roll = rng.random()
     if elsewhere and roll < 0.3:
         other = rng.choice(elsewhere)
-        new = source.passage[other.span[0]:other.span[1]]
+        new = source.passage[other.span[0]:other.span[1]] if same_script else \
+            f"{other.amount:g}" + ("%" if other.kind == "percent" else "")
     elif roll < 0.5 and _UNIT_SWAP.search(text):
         new = _UNIT_SWAP.sub(lambda m: _UNIT_SWAPS[m.group(0).lower()], text, count=1)
     else:

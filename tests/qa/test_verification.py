@@ -113,6 +113,28 @@ def test_faithful_claims_pass_in_either_language(checker, claim, passage):
     assert checker.check(claim, passage).supported
 
 
+SERVICES = ("For services, China committed in RCEP to move from a positive list to a negative list of services "
+            "commitments within six years of entry into force. Other economies may apply to join the agreement "
+            "eighteen months after it takes effect.")
+TRIPS = ("China-Europe freight trains made 12,406 trips in 2020, according to the National Development and Reform "
+         "Commission and China State Railway Group. That was 50 percent more than in 2019, the first year above 10,000 "
+         "trips, and 7.3 times the number in 2016.")
+
+
+@pytest.mark.parametrize("claim, passage", [
+    ("协定生效6个月后，其他经济体可申请加入。", SERVICES),  # six: the years of the other sentence
+    ("在服务贸易方面，中国承诺在协定生效后18年内由正面清单转为负面清单。", SERVICES),
+    ("据国家发展改革委和国铁集团，2020年中欧班列共开行10000列。", TRIPS),  # 10,000: 2019's
+])
+def test_across_languages_a_neighbouring_sentences_figure_does_not_replace_the_sentences_own(checker, claim, passage):
+    assert (checker.check(claim, passage).supported, checker.check(claim, passage).reason) == (False, "number")
+
+
+def test_across_languages_a_claim_may_merge_the_figures_of_two_sentences(checker):
+    assert checker.check("协定生效18个月后其他经济体可申请加入，服务承诺六年内转为负面清单。", SERVICES).supported
+    assert checker.check("其他经济体可在协定生效18个月后申请加入。", SERVICES).supported
+
+
 def test_a_claim_about_another_subject_is_not_supported(checker):
     verdict = checker.check("China-Europe freight trains made 12,406 trips in 2020.", RCEP)
     assert not verdict.supported
