@@ -225,11 +225,19 @@ def unmentioned(question: str, text: str) -> tuple[str, ...]:
     lowered = text.lower()
     missing += [m.group(0) for m in _PROPER.finditer(question)
                 if not any(m.group(0) in form for form in known) and m.group(0).lower() not in lowered]
-    said = set(terms(text))
-    missing += [w for w in chinese_names(question) if not any(w in form for form in known)
-                and w.rstrip("省市县") not in text and (english := _english_names(w))
-                and not any(set(terms(name)) - _PLACE_WORDS <= said for name in english)]
+    missing += _unsaid_chinese_names(question, text, known)
     return tuple(dict.fromkeys(missing))
+
+
+def _unsaid_chinese_names(question: str, text: str, known: set[str]) -> list[str]:
+    """The question's Chinese proper names that ``text`` mentions neither in Chinese nor by
+    the words of their English name; the text's terms are read only when there is one."""
+    candidates = [(w, english) for w in chinese_names(question) if not any(w in form for form in known)
+                  and w.rstrip("省市县") not in text and (english := _english_names(w))]
+    if not candidates:
+        return []
+    said = set(terms(text))
+    return [w for w, english in candidates if not any(set(terms(name)) - _PLACE_WORDS <= said for name in english)]
 
 
 _LEADING_NAME = re.compile(r"[A-Z][\w'-]*(?: [A-Z][\w'-]*)*")

@@ -110,7 +110,7 @@ class ClaimChecker:
         similarity = float(similarities[ranked[0]])
         best = sentences[ranked[0]].text
         figures = " ".join(sentences[i].text for i in sorted(ranked)) if _merges(claim, best) else best
-        reason = (_first_failure(claim, sentences[ranked[0]].text, passage, context, figures)
+        reason = (_first_failure(claim, best, passage, context, figures)
                   or ("low-similarity" if similarity < self.settings.verify_cross_similarity else ""))
         return Check(not reason, reason, similarity, sentences[ranked[0]].span)
 
@@ -127,10 +127,9 @@ def _merges(claim: str, best: str) -> bool:
     years" next to "eighteen months" (Chinese renderings with a neighbour's figure were
     accepted 3 of 23 times, now none; faithful claims kept as before)."""
     own = quantities(best)
-    stated = quantities(claim)
-    restated = {q.kind for q in stated if supported(q, own)}
-    return all(q.kind in restated or all(o.kind != q.kind for o in own)
-               for q in stated if not supported(q, own))
+    found = {q: supported(q, own) for q in quantities(claim)}
+    restated = {q.kind for q, ok in found.items() if ok}
+    return all(q.kind in restated or all(o.kind != q.kind for o in own) for q, ok in found.items() if not ok)
 
 
 # --- the checks -----------------------------------------------------------------------------

@@ -69,35 +69,26 @@ def gloss(text: str) -> str:
     jieba = jieba_segmenter()
 
     def render(run: str) -> str:
-        out = [table[part] for word in _dictionary_words(jieba.lcut(run), table) if word not in ZH_STOP
-               for part in _known_parts(word, table)]
-        return " | ".join(out)
+        words = _longest(jieba.lcut(run), table, most=4)
+        return " | ".join(table[part] for word in words if word not in ZH_STOP
+                          for part in ([word] if word in table else _longest(list(word), table)) if part in table)
 
     return CJK_RUN.sub(lambda m: " " + render(m.group(0)) + " ", text).strip()
 
 
-def _dictionary_words(words: list[str], table: dict[str, str]) -> list[str]:
-    """jieba's words, with neighbours joined where the dictionary has them as one word:
-    jieba cuts 服务外包 into 服务/外/包, and 外包 is "outsourcing", 外 and 包 "outside", "wrap"."""
-    joined, i = [], 0
-    while i < len(words):
-        j = next((j for j in range(min(len(words), i + 4), i + 1, -1) if "".join(words[i:j]) in table), i + 1)
-        joined.append("".join(words[i:j]))
+def _longest(pieces: list[str], table: dict[str, str], most: int = 0) -> list[str]:
+    """Left to right, the longest run of pieces (up to ``most``, 0 for any) that the
+    dictionary has as one word, else the piece alone. Over jieba's words it joins what jieba
+    cut apart (服务/外/包: 外包 is "outsourcing", 外 and 包 "outside", "wrap"); over an
+    unknown compound's characters it finds the words it is made of (法律援助 -> 法律 援助,
+    not "law | law | help | help" character by character)."""
+    out, i = [], 0
+    while i < len(pieces):
+        last = min(len(pieces), i + most) if most else len(pieces)
+        j = next((j for j in range(last, i + 1, -1) if "".join(pieces[i:j]) in table), i + 1)
+        out.append("".join(pieces[i:j]))
         i = j
-    return joined
-
-
-def _known_parts(word: str, table: dict[str, str]) -> list[str]:
-    """The word if the dictionary has it, else the longest dictionary words it is made of,
-    left to right: 服务外包 is 服务 + 外包 ("service", "outsourcing"), where single
-    characters gave "serve | outside | cover" and 法律援助 "law | law | help | help"."""
-    parts, start = [], 0
-    while start < len(word):
-        end = next((end for end in range(len(word), start, -1) if word[start:end] in table), start + 1)
-        if word[start:end] in table:
-            parts.append(word[start:end])
-        start = end
-    return parts
+    return out
 
 
 @lru_cache(maxsize=8192)
