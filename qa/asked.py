@@ -22,7 +22,7 @@ from functools import lru_cache
 from textkit.language import has_cjk
 from textkit.names import mentions, names
 from textkit.numbers import Quantity, quantities, supported
-from textkit.gloss import gloss
+from textkit.gloss import bilingual_terms, gloss
 from textkit.terms import chinese_names, fold, jieba_segmenter, terms
 
 # Measure words a count counts by (家, 列, 届); unlike textkit.numbers.ZH_MEASURES, which
@@ -222,11 +222,20 @@ def unmentioned(question: str, text: str) -> tuple[str, ...]:
     table = names(question)
     known = {form for name, _ in table for form in name.forms}
     missing = [question[start:end] for name, (start, end) in table if not mentions(name, text)]
-    lowered = text.lower()
-    missing += [m.group(0) for m in _PROPER.finditer(question)
-                if not any(m.group(0) in form for form in known) and m.group(0).lower() not in lowered]
+    proper = [m.group(0) for m in _PROPER.finditer(question) if not any(m.group(0) in form for form in known)]
+    if proper:
+        said = bilingual_terms(text)
+        missing += [name for name in proper if not _said(name, text, said)]
     missing += _unsaid_chinese_names(question, text, known)
     return tuple(dict.fromkeys(missing))
+
+
+def _said(name: str, text: str, said: frozenset[str]) -> bool:
+    """An English name the table does not know is mentioned when the text has it, or has
+    every word of it in either language: a Chinese passage's dictionary gloss gives
+    浙江 "Zhejiang", 宁波 "Ningbo", 国务院办公厅 "State Council" + "office" ("General Office
+    of the State Council" names it too)."""
+    return name.lower() in text.lower() or set(terms(name.replace("-", " "))) <= said
 
 
 def _unsaid_chinese_names(question: str, text: str, known: set[str]) -> list[str]:
