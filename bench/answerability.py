@@ -30,7 +30,7 @@ def features(service: Service, items: list[dict]) -> list[tuple[dict, answerabil
     retriever = service.retriever()
     for item in items:
         passages = retriever.search(item["question"], service.settings.top_k)
-        ranked = service.ranker.rank(item["question"], passages)
+        ranked = service.ranker.rank(item["question"], passages, retriever.rarity)
         rows.append((item, answerability.signals(item["question"], ranked, passages, retriever.vocabulary)))
     return rows
 

@@ -157,6 +157,14 @@ class IndexReader:
     def chunk_count(self) -> int:
         return len(self.vectors)
 
+    def chunks_using(self, term: str) -> int:
+        """How many chunks use ``term`` (a word, or a word of a Chinese chunk's gloss): its
+        column's entries in the BM25 score matrix."""
+        if self.bm25 is None or (column := self.bm25.vocab_dict.get(term)) is None:
+            return 0
+        pointers = self.bm25.scores["indptr"]
+        return int(pointers[column + 1] - pointers[column]) if column + 1 < len(pointers) else 0
+
     def close(self) -> None:
         with self._lock:
             self._db.close()

@@ -123,7 +123,7 @@ def find_evidence(service: Service, turn: Turn, k: int) -> Found:
         retriever = service.retriever()
         passages = retriever.search(turn.standalone, k)
     with _timed(turn, "evidence"):
-        ranked = service.ranker.rank(turn.standalone, passages)
+        ranked = service.ranker.rank(turn.standalone, passages, retriever.rarity)
         decision = answerability.decide(turn.standalone, ranked, passages, retriever.vocabulary, settings)
         quotes = choose_quotes(ranked, passages, settings.evidence_quotes, lead=decision.lead)
         evidence = build_evidence(quotes, passages, decision.verdict, turn.lang)

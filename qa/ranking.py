@@ -9,6 +9,7 @@ has one of its English senses).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from qa.asked import gives_asked
@@ -57,17 +58,25 @@ def word_senses(text: str) -> list[frozenset[str]]:
     return list(words.values())
 
 
-def overlap(question_words: list[frozenset[str]], text: str) -> float:
+def overlap(question_words: list[frozenset[str]], text: str, rarity: Callable[[str], float]) -> float:
+    """The question's words the text has, each weighted by how rare it is in the collection
+    (its rarest form): "Zhejiang" decides between two sentences that both say "pilot free
+    trade zone". Equal weights let the common words of a topic outvote the one that names
+    the asked thing (extractive accuracy tune / held-out / blind / blind2 0.793 / 0.796 /
+    0.775 / 0.816 -> 0.805 / 0.815 / 0.825 / 0.842)."""
     found = bilingual_terms(text)
-    return sum(bool(word & found) for word in question_words) / max(len(question_words), 1)
+    weights = [max(rarity(form) for form in word) for word in question_words]
+    total = sum(weights)
+    return sum(w for word, w in zip(question_words, weights, strict=True) if word & found) / total if total else 0.0
 
 
 class SentenceRanker:
     def __init__(self, semantics: Semantics):
         self.semantics = semantics
 
-    def rank(self, question: str, passages: list[Passage]) -> list[RankedSentence]:
-        """Every sentence of the passages, best first."""
+    def rank(self, question: str, passages: list[Passage], rarity: Callable[[str], float]) -> list[RankedSentence]:
+        """Every sentence of the passages, best first; ``rarity`` weighs the question's words
+        (the retriever's, from its collection)."""
         spans = [(i, span) for i, p in enumerate(passages) for span in sentence_spans(p.text)]
         if not spans:
             return []
@@ -77,7 +86,7 @@ class SentenceRanker:
         question_zh = has_cjk(question)
         ranked = []
         for (i, span), sim, text in zip(spans, similarity, texts, strict=True):
-            share = overlap(question_words, text)
+            share = overlap(question_words, text, rarity)
             meaning = float(sim) + CROSS_LINGUAL_OFFSET * (has_cjk(text) != question_zh)
             bonus = FIRST_PASSAGE_BONUS / (i + 1) + ASKED_KIND_BONUS * gives_asked(question, text)
             score = MEANING_WEIGHT * meaning + (1 - MEANING_WEIGHT) * share + bonus

@@ -12,6 +12,7 @@ numbers. Which lists take part is a setting.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Container
 from dataclasses import dataclass
 
@@ -50,6 +51,7 @@ class Retriever:
         # The service hands in Semantics.question, so ranking reuses the same vector.
         self.questions = questions or self._own_question_vector
         self._docs: dict[str, dict] = {}
+        self._rarity: dict[str, float] = {}
 
     def search(self, query: str, k: int = 5, *, mode: str = "hybrid") -> list[Passage]:
         """Top ``k`` passages; ``mode`` is hybrid or one retriever's name (for evaluation)."""
@@ -66,6 +68,15 @@ class Retriever:
     def vocabulary(self) -> Container[str]:
         """Every term the collection uses (BM25's vocabulary: words, and Chinese chunks' glosses)."""
         return self.reader.bm25.vocab_dict if self.reader.bm25 is not None else frozenset()
+
+    def rarity(self, term: str) -> float:
+        """How rare a term is in the collection: BM25's inverse document frequency over
+        chunks (a term the collection never uses is as rare as can be)."""
+        weight = self._rarity.get(term)
+        if weight is None:
+            chunks, using = self.reader.chunk_count(), self.reader.chunks_using(term)
+            weight = self._rarity[term] = math.log((chunks - using + 0.5) / (using + 0.5) + 1)
+        return weight
 
     def query_vector(self, query: str) -> np.ndarray:
         """The question as the dense index sees it (centred by its language), 1 x d."""
