@@ -3,8 +3,10 @@
     python -m bench.evidence_first [--questions N] [--users 4]
 
 1. Stages, run one by one as the pipeline runs them (qa/pipeline.py's own step functions):
-   retrieve, evidence (rank + decide + quotes), first model token, model done,
-   verification; with the prompt and output tokens of every generated answer.
+   retrieve, evidence (rank + decide + quotes), judge (the model reads the quotes: yes or
+   no), first model token, model done, verification; with the prompt tokens of every
+   judge call and the prompt and output tokens of every generated answer (whose prompt
+   shares the judge's prefix, so llama.cpp reads only its last line again).
 2. Raw llama.cpp speed measured in the same run on the same model (prompt tok/s, generation
    tok/s), so each answer's model time is compared with what llama.cpp alone needs for
    the same tokens: the pipeline/raw ratio.
@@ -25,7 +27,7 @@ import httpx
 from bench.report import cpu_model
 from core.settings import REPO_ROOT, Settings
 from index.build import build_index
-from qa import pipeline
+from qa import pipeline, prompts
 from qa.citations import verify
 from qa.evaluation import load_questions
 from qa.service import Service
@@ -78,6 +80,13 @@ def stages(service: Service, items: list[dict]) -> list[dict]:
         turn = pipeline.understand(service, item["question"], [], "local")
         found = pipeline.find_evidence(service, turn, settings.top_k)
         row["retrieve"], row["evidence"] = turn.timings["retrieve"], turn.timings["evidence"]
+        if found.evidence.answerability.answerable and turn.judge is not None:
+            sources, _ = pipeline.model_sources(found.quotes, found.ranked, found.passages, settings.context_sentences)
+            judge_prompt = prompts.judge_prompt(turn.standalone, sources, turn.lang)
+            row["judge_tokens"] = chat_tokens(local.model, judge_prompt.messages)
+        found = pipeline.judge(turn, found, settings)
+        if "judge" in turn.timings:
+            row["judge"] = turn.timings["judge"]
         evidence = found.evidence
         if not evidence.answerability.answerable or not pipeline.should_generate(settings, turn, evidence):
             rows.append(row)
@@ -150,19 +159,27 @@ def main(argv: list[str] | None = None) -> None:
     generated = [r for r in rows if "model" in r]
     print(f"CPU: {cpu_model()}; raw llama.cpp: prompt {prompt_tps:.1f} tok/s, generation {gen_tps:.1f} tok/s\n")
     print("| stage | p50 ms | p95 ms | n |\n|---|---|---|---|")
-    for stage in ("retrieve", "evidence", "first_token", "model", "verify"):
+    for stage in ("retrieve", "evidence", "judge", "first_token", "model", "verify"):
         values = [r[stage] for r in rows if stage in r]
         print(f"| {stage} | {pct(values, 50):.1f} | {pct(values, 95):.1f} | {len(values)} |")
     if generated:
         ratios = [r["model"] / (1000 * (r["prompt_tokens"] / prompt_tps + r["output_tokens"] / gen_tps))
                   for r in generated]
-        totals = [r["retrieve"] + r["evidence"] + r["model"] + r["verify"] for r in generated]
+        totals = [r["retrieve"] + r["evidence"] + r.get("judge", 0.0) + r["model"] + r["verify"] for r in generated]
         print(f"\ngenerated answers: {len(generated)} of {len(rows)} questions; prompt tokens p50 "
               f"{pct([r['prompt_tokens'] for r in generated], 50):.0f} "
               f"(max {max(r['prompt_tokens'] for r in generated)}), "
               f"output tokens p50 {pct([r['output_tokens'] for r in generated], 50):.0f}; total p50 "
               f"{pct(totals, 50) / 1000:.2f} s, p95 {pct(totals, 95) / 1000:.2f} s; model time / raw llama.cpp "
               f"for the same tokens p50 {pct(ratios, 50):.2f}; verified and kept {sum(r['kept'] for r in generated)}")
+    judged = [r for r in rows if "judge" in r]
+    if judged:
+        answered = [r["retrieve"] + r["evidence"] + r["judge"] for r in judged if "model" not in r]
+        print(f"\njudged: {len(judged)} of {len(rows)} questions (the rest refused first); judge prompt tokens p50 "
+              f"{pct([r['judge_tokens'] for r in judged], 50):.0f}; judge / raw llama.cpp for its tokens p50 "
+              f"{pct([r['judge'] / (1000 * r['judge_tokens'] / prompt_tps) for r in judged], 50):.2f}; answers "
+              f"from the quotes (no generation) total p50 {pct(answered, 50) / 1000:.2f} s, "
+              f"p95 {pct(answered, 95) / 1000:.2f} s")
     from qa.app import create_app
     from tests.live import running  # the loopback uvicorn runner the tests use
 

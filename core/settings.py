@@ -57,12 +57,19 @@ class Settings(BaseSettings):
     context_sentences: int = Field(4, ge=1, le=30, description="Sentences a generative model reads: the quotes, "
                                    "then the next best ranked, up to this many (each costs prompt time).")
     answerability_weights: dict[str, float] = Field(
-        {"bias": 2.236, "similarity": 0.472, "unknown": -0.334, "cross": 0.742},
+        {"bias": 2.112, "similarity": 0.582, "unknown": -0.277, "cross": 0.519},
         description="Answerability: logistic weights of the meaning signals in qa/answerability.py, for the questions "
         "the asked-slot check lets through (fitted on bench/questions/tune.jsonl + dev by bench/answerability.py).")
     answerable_min_score: float = Field(
-        0.9, ge=0, le=1, description="Answerability: lowest probability at which a question counts as answerable "
+        0.895, ge=0, le=1, description="Answerability: lowest probability at which a question counts as answerable "
         "(fitted just below every answerable question of the fitting set that the asked-slot check lets through).")
+    judge: str = Field(
+        "auto", description="Answerability: the backend that reads the quoted sentences and says whether they state "
+        "what the question asks (a name in qa.llm.BACKENDS whose model exposes its odds); auto = local when installed, "
+        "off = the fast decision alone.")
+    judge_min: float = Field(
+        0.7, ge=0, le=1, description="Answerability: lowest probability the judge gives that the quotes answer the "
+        "question at which it stays answerable (fitted on bench/questions/tune.jsonl + dev by bench/answerability.py).")
     generate: Literal["auto", "always", "never"] = Field(
         "auto", description="When a generative backend is asked after the evidence: always, never (the quotes are the "
         "answer), or auto (when the quotes are in another language than the question, or for a follow-up).")

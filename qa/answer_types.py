@@ -38,6 +38,8 @@ class Answerability(BaseModel):
     answerable: bool
     score: float = Field(description="0..1; higher means the evidence more likely answers the question.")
     reason: str = Field(description="Why, in a few words (shown to users when refused).")
+    judged: float | None = Field(None, description="0..1: how likely the judge model found that the quotes state "
+                                 "what is asked; None when no model judged them.")
 
 
 class SentenceVerdict(BaseModel):

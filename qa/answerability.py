@@ -16,6 +16,9 @@ the rule. In this order:
   other language (cross-lingual similarity runs lower), combined by a logistic whose
   weights and threshold are ``Settings`` fields calibrated on question sets
   (bench/answerability.py), never on one example.
+Those run in milliseconds, before the quotes are shown. Then ``confirm`` takes the judge's
+reading (a model asked whether the quotes state the answer: ``QA_JUDGE``, its threshold
+``judge_min`` fitted the same way) and may still refuse.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ SLOT_MARGIN = 0.1  # … scoring within this of the best (measured on tune + dev
 # Fewer signals generalised better than all five tried (the ranker's score and the share of
 # words no retrieved passage has add nothing held out): bench/answerability.py.
 FEATURES = ("similarity", "unknown", "cross")
+OFF_TOPIC = 0.5  # share of a question's words the collection never uses: its slot is not the reason to give
 # Each reason in the asker's language (English, Chinese); {} is what the question names.
 REASONS = {
     "empty": ("nothing in the documents is about this question", "文件中没有与这个问题相关的内容"),
@@ -50,6 +54,7 @@ REASONS = {
     "answers": ("the quoted passages address the question", "引用的段落回答了这个问题"),
     "unknown": ("the documents never mention some of what the question asks about", "文件没有提到问题所问的部分内容"),
     "far": ("no passage comes close to answering it", "没有段落接近回答这个问题"),
+    "judged": ("the passages found do not state what the question asks", "找到的段落没有说明问题所问的内容"),
 }
 
 
@@ -121,12 +126,26 @@ def decide(question: str, ranked: list[RankedSentence], passages: list[Passage],
     if s.absent:
         names = "、".join(s.absent) if has_cjk(question) else ", ".join(s.absent)
         return Decision(_verdict(question, False, score, "absent", names), None)
+    if s.gap and s.unknown >= OFF_TOPIC:  # "the best recipe for chocolate cake" asks no ranking of ours
+        return Decision(_verdict(question, False, score, "unknown"), None)
     if s.gap:
         kind, _, named = s.gap.partition(":")
         return Decision(_verdict(question, False, score, kind, named), None)
     if score >= settings.answerable_min_score:
         return Decision(_verdict(question, True, score, "answers"), s.lead)
     return Decision(_verdict(question, False, score, "unknown" if s.unknown > 0 else "far"), None)
+
+
+def confirm(question: str, verdict: Answerability, judged: float | None, settings: Settings) -> Answerability:
+    """The judge model's reading of the quotes the fast decision let through. It reads them
+    as a person does, so it catches what slots and similarity cannot: a sentence on the
+    asked subject that states another fact, a question about something else that shares
+    the documents' words. Below ``judge_min`` the question is refused."""
+    if judged is None or not verdict.answerable:
+        return verdict
+    if judged >= settings.judge_min:
+        return verdict.model_copy(update={"judged": round(judged, 3)})
+    return _verdict(question, False, verdict.score, "judged").model_copy(update={"judged": round(judged, 3)})
 
 
 def _verdict(question: str, answerable: bool, score: float, reason: str, what: str = "") -> Answerability:

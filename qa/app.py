@@ -31,7 +31,7 @@ from core.errors import QAError, RateLimited
 from core.settings import Settings
 from qa import metrics
 from qa.limits import BodySizeLimit, RateLimit
-from qa.llm import resolve_name
+from qa.llm import judge_name, resolve_name
 from qa.logs import AccessLog, request_id_of
 from qa.openapi import document_errors
 from qa.routers import api, slack, web
@@ -112,11 +112,12 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
 
 
 def check_llm_name(settings: Settings) -> None:
-    """Refuse at start-up a backend name that ``qa.llm.BACKENDS`` does not know ('auto' is allowed)."""
-    try:
-        resolve_name(settings)
-    except ValueError as exc:
-        raise ValueError(f"QA_LLM: {exc}") from None
+    """Refuse at start-up a backend name (answer or judge) that ``qa.llm.BACKENDS`` does not know."""
+    for variable, check in (("QA_LLM", resolve_name), ("QA_JUDGE", judge_name)):
+        try:
+            check(settings)
+        except ValueError as exc:
+            raise ValueError(f"{variable}: {exc}") from None
 
 
 def _one_line(message: str) -> str:

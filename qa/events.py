@@ -18,15 +18,18 @@ class Meta:
     standalone_question: str
     llm: str
     language: str
+    judge: str = ""  # the backend that will read the quotes to confirm them ("" when none)
     kind: Literal["meta"] = "meta"
 
     def payload(self) -> dict:
-        return {"standalone_question": self.standalone_question, "llm": self.llm, "language": self.language}
+        return {"standalone_question": self.standalone_question, "llm": self.llm, "language": self.language,
+                "judge": self.judge}
 
 
 @dataclass(frozen=True)
 class EvidenceFound:
-    """Verbatim cited quotes (or the refusal), before any model is asked."""
+    """Verbatim cited quotes (or the refusal), before any model is asked. A judge may still
+    refuse after it: the final answer says so."""
 
     evidence: Evidence
     kind: Literal["evidence"] = "evidence"

@@ -1,6 +1,7 @@
 """The answer pipeline as named steps:
-understand (clean, choose the backend, condense) → retrieve → rank sentences → decide
-(answerable?) → gather evidence → generate (only when it adds value) → verify → respond.
+understand (clean, choose the backends, condense) → retrieve → rank sentences → decide
+(answerable?) → gather evidence → judge (does a model reading the quotes agree?) →
+generate (only when it adds value) → verify → respond.
 
 Each step is a small function with a typed result; the run streams typed events
 (``qa.events``): the verified evidence comes first, in milliseconds, before any model
@@ -16,7 +17,7 @@ import logging
 import re
 import time
 from collections.abc import Generator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from core.errors import BadRequest, InputTooLarge, LLMTimeout, LLMUnavailable
@@ -59,6 +60,7 @@ class Turn:
     lang: str
     history: list[dict]
     llm: LLM
+    judge: LLM | None = None  # reads the quotes to confirm they answer (qa.answerability.confirm)
     fallback_reason: str = ""
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -78,11 +80,12 @@ def run(service: Service, question: str, history: list[dict], k: int,
     started = time.perf_counter()
     settings = service.settings
     turn = understand(service, question, history, llm_name)
-    yield Meta(turn.standalone, turn.llm.name, turn.lang)
+    yield Meta(turn.standalone, turn.llm.name, turn.lang, turn.judge.name if turn.judge else "")
 
     found = find_evidence(service, turn, k)
+    yield EvidenceFound(found.evidence)
+    found = judge(turn, found, settings)
     evidence = found.evidence
-    yield EvidenceFound(evidence)
 
     if not evidence.answerability.answerable or not should_generate(settings, turn, evidence):
         yield Final(respond(turn, evidence, started))
@@ -130,6 +133,23 @@ def find_evidence(service: Service, turn: Turn, k: int) -> Found:
     return Found(passages, ranked, quotes, evidence)
 
 
+def judge(turn: Turn, found: Found, settings: Settings) -> Found:
+    """The judge model reads what the answer's model would (the quotes and the next best
+    sentences) and says whether they state what is asked; a refusal empties the evidence.
+    A judge that fails leaves the fast decision standing."""
+    if turn.judge is None or not found.evidence.answerability.answerable:
+        return found
+    sources, _ = model_sources(found.quotes, found.ranked, found.passages, settings.context_sentences)
+    with _timed(turn, "judge"):
+        try:
+            judged = turn.judge.yes_probability(prompts.judge_prompt(turn.standalone, sources, turn.lang))
+        except LLMUnavailable as exc:
+            log.warning("judge %s failed (%s); the fast decision stands", turn.judge.name, exc)
+            judged = None
+    verdict = answerability.confirm(turn.standalone, found.evidence.answerability, judged, settings)
+    return replace(found, evidence=build_evidence(found.quotes, found.passages, verdict, turn.lang))
+
+
 def answer_prompt(turn: Turn, found: Found, settings: Settings) -> tuple[Prompt, list[Passage]]:
     """The model's prompt, and the passages in the order its [n] numbers refer to."""
     sources, numbered = model_sources(found.quotes, found.ranked, found.passages, settings.context_sentences)
@@ -137,12 +157,12 @@ def answer_prompt(turn: Turn, found: Found, settings: Settings) -> tuple[Prompt,
 
 
 def understand(service: Service, question: str, history: list[dict], llm_name: str | None) -> Turn:
-    """Clean the input, choose the backend (the extractive one when the chosen one cannot
-    start) and make a follow-up standalone."""
+    """Clean the input, choose the backends (the extractive one when the chosen one cannot
+    start; the judge, if any) and make a follow-up standalone."""
     settings = service.settings
     question = clean_question(question, settings.max_question_chars)
     history = clean_history(history, settings.max_history_turns, settings.max_question_chars)
-    turn = Turn(question, question, language_of(question), history, service.llm("extractive"))
+    turn = Turn(question, question, language_of(question), history, service.llm("extractive"), service.judge())
     try:
         turn.llm = service.llm(llm_name)
     except LLMUnavailable as exc:  # e.g. the local model is not installed

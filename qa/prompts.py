@@ -35,11 +35,20 @@ def refusal(lang: str) -> str:
 def answer_prompt(question: str, sources: list[tuple[int, str]], lang: str, evidence: str,
                   history: list[Message] | None = None) -> Prompt:
     """``sources``: (citation number, sentence) pairs, in the order they are cited."""
+    instruction = template(f"instruction.{'zh' if lang == 'zh' else 'en'}.txt")
+    return Prompt("answer", _over_sources(question, sources, instruction), question, lang, evidence, history or [])
+
+
+def judge_prompt(question: str, sources: list[tuple[int, str]], lang: str) -> Prompt:
+    """Do the sources state what the question asks? The answer prompt's words up to its
+    last line, so llama.cpp reuses what it read for the judge when the answer follows."""
+    return Prompt("judge", _over_sources(question, sources, template("judge.txt")), question, lang)
+
+
+def _over_sources(question: str, sources: list[tuple[int, str]], instruction: str) -> list[Message]:
     blocks = "\n".join(f"[{n}] {_TAGS.sub(' ', text)}" for n, text in sources)
-    user = template("answer.md").format(sources=blocks, question=question,
-                                        instruction=template(f"instruction.{'zh' if lang == 'zh' else 'en'}.txt"))
-    messages: list[Message] = [{"role": "system", "content": template("system.md")}, {"role": "user", "content": user}]
-    return Prompt("answer", messages, question, lang, evidence, history or [])
+    user = template("answer.md").format(sources=blocks, question=question, instruction=instruction)
+    return [{"role": "system", "content": template("system.md")}, {"role": "user", "content": user}]
 
 
 def condense_prompt(question: str, history: list[Message], lang: str) -> Prompt:

@@ -21,7 +21,7 @@ from index.store import IndexReader, current_version
 from qa import pipeline
 from qa.answer_types import Answer
 from qa.events import Event, Final
-from qa.llm import LLM, create_llm, resolve_name
+from qa.llm import LLM, create_llm, judge_name, resolve_name
 from qa.passages import Passage
 from qa.ranking import SentenceRanker
 from qa.retrieval import Retriever
@@ -96,7 +96,7 @@ class Service:
     # --- start-up ---
     def warm(self, llm: str | None = None, *, background: bool = True) -> None:
         """Load now what the first question would otherwise wait seconds for: the index,
-        the embedding model, the Chinese dictionaries and the generator. The sentence
+        the embedding model, the Chinese dictionaries, the generator and the judge. The sentence
         vectors the extractive ranking uses follow, in the background by default."""
         try:
             retriever = self.retriever()
@@ -109,6 +109,12 @@ class Service:
             self.llm(llm).warm()
         except QAError as exc:
             log.error("LLM %s not ready, answers fall back to extractive: %s", llm or self.settings.llm, exc)
+        try:
+            judge = self.judge()
+            if judge is not None:
+                judge.warm()
+        except QAError as exc:
+            log.error("judge not ready, the fast answerability decision stands alone: %s", exc)
         if retriever is None or not self.settings.preload_sentences:
             return
         if background:
@@ -134,6 +140,11 @@ class Service:
             if name not in self._llms:
                 self._llms[name] = create_llm(self.settings, name)
             return self._llms[name]
+
+    def judge(self) -> LLM | None:
+        """The backend that confirms the quotes answer (QA_JUDGE), or None."""
+        name = judge_name(self.settings)
+        return self.llm(name) if name else None
 
     def ask(self, question: str, history: list[dict] | None = None, k: int | None = None,
             llm: str | None = None) -> Answer:

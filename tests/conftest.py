@@ -22,12 +22,15 @@ def embedder():
 
 @pytest.fixture(scope="session")
 def corpus_settings(tmp_path_factory, embedder) -> Settings:
-    """Settings over an index of the shipped corpus, built once per test session."""
+    """Settings over an index of the shipped corpus, built once per test session. No judge:
+    the fast decision alone, so tests that do not load the local model stay quick; the
+    judge's tests (tests/qa/test_judge.py) turn it on."""
     root = tmp_path_factory.mktemp("shipped")
     corpus = root / "corpus"
     shutil.copytree(REPO_ROOT / "corpus", corpus)
     settings = Settings(corpus_dir=corpus, index_dir=root / "index", feedback_db=root / "feedback.sqlite",
-                        llm="extractive", llm_cache_dir=REPO_ROOT / ".cache" / "models", rate_limit_per_minute=0)
+                        llm="extractive", judge="off", llm_cache_dir=REPO_ROOT / ".cache" / "models",
+                        rate_limit_per_minute=0)
     build_index(settings, embedder, progress=False)
     return settings
 

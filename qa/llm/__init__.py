@@ -16,7 +16,7 @@ from typing import Literal, Protocol
 from core.settings import Settings
 
 Message = dict[str, str]  # {"role": "system"|"user"|"assistant", "content": "..."}
-Task = Literal["answer", "condense"]
+Task = Literal["answer", "condense", "judge"]
 
 
 @dataclass
@@ -38,6 +38,12 @@ class LLM(Protocol):
     def stream(self, prompt: Prompt, *, max_tokens: int) -> Iterator[str]:
         """Yield text pieces; raise core.errors.LLMUnavailable/LLMTimeout on failure."""
         ...
+
+    def yes_probability(self, prompt: Prompt) -> float | None:
+        """How likely the model's reply to a yes/no ``prompt`` is yes (0..1), read off its
+        odds for the first token; None when the backend does not expose them (it cannot
+        judge). Raise LLMUnavailable/LLMTimeout on failure."""
+        return None
 
     def warm(self) -> None:
         """Load what the first question would otherwise wait for (called at start-up)."""
@@ -81,6 +87,14 @@ def resolve_name(settings: Settings, name: str | None = None) -> str:
     if name not in BACKENDS:
         raise ValueError(f"unknown LLM backend {name!r}; choose one of {', '.join(BACKENDS)}")
     return name
+
+
+def judge_name(settings: Settings) -> str | None:
+    """The backend that judges answerability: ``auto`` means the local model when
+    llama-cpp-python is installed, ``off`` (or auto without it) none."""
+    if settings.judge == "off" or (settings.judge == "auto" and not importlib.util.find_spec("llama_cpp")):
+        return None
+    return resolve_name(settings, "local" if settings.judge == "auto" else settings.judge)
 
 
 def create_llm(settings: Settings, name: str | None = None) -> LLM:

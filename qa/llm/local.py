@@ -15,8 +15,11 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from core.errors import LLMTimeout, LLMUnavailable
 from core.settings import Settings
@@ -30,6 +33,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NOT_INSTALLED = "llama-cpp-python is not installed (pip install -e '.[local]')"
+YES, NO = ("yes", "Yes", " yes", " Yes"), ("no", "No", " no", " No")  # how a reply starts
 # A prompt long enough for batched matrix multiplies, then one generated token.
 PROBE = ("import sys; from llama_cpp import Llama; "
          "Llama(model_path=sys.argv[1], n_ctx=512, verbose=False).create_completion('trade ' * 64, max_tokens=1)")
@@ -91,8 +95,7 @@ class LocalLLM(LLM):
     def warm(self) -> None:
         """Load the model now (the app's start-up), not during the first question."""
         with self._lock:
-            if self._model is None:
-                self._model = self._load()
+            self._loaded()
 
     @property
     def model(self) -> Llama:
@@ -109,15 +112,40 @@ class LocalLLM(LLM):
                 self._model.close()
                 self._model = None
 
+    def yes_probability(self, prompt: Prompt) -> float | None:
+        """The model's odds of "yes" against "no" for the first token of its reply. A
+        logits processor sees them without keeping logits for every prompt token, and
+        llama.cpp reuses the cached prefix the answer prompt shares (system, sources,
+        question): judging first costs the answer little."""
+        seen: list[np.ndarray] = []
+
+        def keep(_ids: Any, logits: np.ndarray) -> np.ndarray:
+            seen.append(np.array(logits, dtype=np.float64))
+            return logits
+
+        with self._locked():
+            model = self._loaded()
+            from llama_cpp import LogitsProcessorList  # noqa: PLC0415 - optional, present once loaded
+
+            model.create_chat_completion(prompt.messages, max_tokens=1, temperature=0.0,  # type: ignore[arg-type]
+                                         logits_processor=LogitsProcessorList([keep]))
+            yes, no = self._answer_tokens(model)
+        if not seen:
+            raise LLMUnavailable("the local model returned no token odds")
+        odds = np.exp(seen[0] - seen[0].max())
+        return float(odds[yes].sum() / (odds[yes].sum() + odds[no].sum()))
+
+    @staticmethod
+    def _answer_tokens(model: Llama) -> tuple[list[int], list[int]]:
+        """First tokens of the ways a reply says yes or no."""
+        first = [model.tokenize(word.encode(), add_bos=False)[0] for word in YES + NO]
+        return first[:len(YES)], first[len(YES):]
+
     def stream(self, prompt: Prompt, *, max_tokens: int) -> Iterator[str]:
         deadline = time.monotonic() + self.settings.llm_timeout
-        if not self._lock.acquire(timeout=self.settings.llm_timeout):
-            raise LLMTimeout("the local model is busy; timed out waiting for it")
-        try:
-            if self._model is None:
-                self._model = self._load()
+        with self._locked():
             # llama_cpp types messages and stream chunks as TypedDicts; ours are plain dicts.
-            chunks: Iterator[dict[str, Any]] = self._model.create_chat_completion(  # type: ignore[assignment]
+            chunks: Iterator[dict[str, Any]] = self._loaded().create_chat_completion(  # type: ignore[assignment]
                 prompt.messages, stream=True, temperature=0.0, max_tokens=max_tokens)  # type: ignore[arg-type]
             for chunk in chunks:
                 if time.monotonic() > deadline:
@@ -125,5 +153,19 @@ class LocalLLM(LLM):
                 piece = chunk["choices"][0]["delta"].get("content")
                 if piece:
                     yield piece
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """The model to oneself (a llama context is not thread-safe), or LLMTimeout."""
+        if not self._lock.acquire(timeout=self.settings.llm_timeout):
+            raise LLMTimeout("the local model is busy; timed out waiting for it")
+        try:
+            yield
         finally:
             self._lock.release()
+
+    def _loaded(self) -> Llama:
+        """The model, loaded now if need be; call with the lock held."""
+        if self._model is None:
+            self._model = self._load()
+        return self._model

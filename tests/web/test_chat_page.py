@@ -257,3 +257,33 @@ def test_shift_enter_adds_a_line_and_markup_in_a_question_stays_text(live_url, o
     question = page.locator(".msg.user p")
     assert question.inner_text().startswith("<img src=x onerror=alert(1)>")
     assert page.locator(".messages img").count() == 0
+
+
+@pytest.fixture(scope="module")
+def judged_url(corpus_settings, embedder, tmp_path_factory):
+    """The app as shipped: the local model judges the quotes before they stand."""
+    from qa.app import create_app
+    from qa.service import Service
+    from tests.live import running
+
+    settings = corpus_settings.model_copy(update={
+        "judge": "local", "preload_sentences": 0, "feedback_db": tmp_path_factory.mktemp("judged") / "fb.sqlite"})
+    service = Service(settings, embedder)
+    with running(create_app(settings, service)) as url:
+        yield url
+    service.close()
+
+
+def test_quotes_being_checked_then_a_judged_refusal_replaces_them(judged_url, open_page):
+    """The collection names Australia (an RCEP member): quotes come at once, the page says
+    they are being checked, and the judge's refusal takes their place, with its reason."""
+    page = open_page(judged_url)
+    ask(page, "What is the capital of Australia?")
+    page.get_by_text("Checking that these passages answer the question…").wait_for()
+    shot(page, "desktop-judge-checking")
+    answer = last_answer(page)
+    assert "refusal" in answer.get_attribute("class")
+    assert answer.locator("a.cite").count() == 0 and answer.locator(".evidence").count() == 0
+    assert answer.locator(".refusal-reason").inner_text() == \
+        "Why: the passages found do not state what the question asks"
+    shot(page, "desktop-judge-refusal")

@@ -97,12 +97,12 @@ async function run(turn) {
   running = { turn, controller };
   setRunning(true);
   Object.assign(turn, { status: "pending", phase: "waiting", streamed: "", error: "", answer: null, feedback: null,
-    evidence: null, language: "", llm: "" });
+    evidence: null, language: "", llm: "", judge: "" });
   update(turn);
   let ended = false;
   const onEvent = (kind, data) => {
     if (kind === "meta") {
-      Object.assign(turn, { phase: "meta", language: data.language || "", llm: data.llm || "" });
+      Object.assign(turn, { phase: "meta", language: data.language || "", llm: data.llm || "", judge: data.judge || "" });
     } else if (kind === "evidence") {
       turn.phase = "evidence";
       turn.evidence = data;

@@ -105,8 +105,9 @@ function render(turn, { assistant, body, footer, asked, actions, state }) {
 function pendingStatus(turn, quoted, s) {
   if (!turn.phase || turn.phase === "waiting") return s.searching;
   if (turn.phase === "meta") return s.quoting;
-  // After the quotes only a generative backend has more to say; the extractive answer
-  // (or the refusal) is next, in milliseconds.
+  // After the quotes a judge model may still check them (and refuse), then a generative
+  // backend writes; with neither, the extractive answer is next, in milliseconds.
+  if (quoted && turn.judge && turn.phase === "evidence") return s.checking;
   return quoted && turn.llm && turn.llm !== "extractive" ? s.writing : null;
 }
 
