@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Container
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -27,6 +28,12 @@ from textkit.language import language_of
 from textkit.terms import terms
 
 RETRIEVERS = ("dense", "sentences", "bm25")
+# Added to a chunk's similarity when it is in the other language than the question, before
+# the dense and sentence lists are ranked. Measured hit@1 dev / tune / held-out / blind /
+# blind2 / unseen: 0.679 / 0.768 / 0.648 / 0.725 / 0.789 / 0.691 at 0 -> 0.679 / 0.817 /
+# 0.685 / 0.775 / 0.789 / 0.735 at 0.06 (en->zh 0.40 -> 0.80 on tune, 0.18 -> 0.27 unseen);
+# 0.08 raised unseen further but lowered same-language hits.
+CROSS_LINGUAL_OFFSET = 0.06
 
 
 @dataclass
@@ -61,7 +68,8 @@ class Retriever:
         if mode != "hybrid" and mode not in RETRIEVERS:
             raise BadRequest(f"unknown search mode {mode!r}")
         vector = self.query_vector(query) if {"dense", "sentences"} & set(names) else None
-        lists = [self._bm25(query) if name == "bm25" else getattr(self, f"_{name}")(vector) for name in names]
+        asked = language_of(query)
+        lists = [self._bm25(query) if name == "bm25" else getattr(self, f"_{name}")(vector, asked) for name in names]
         return self._fuse(lists, k)
 
     @property
@@ -85,20 +93,36 @@ class Retriever:
     def _own_question_vector(self, query: str) -> np.ndarray:
         return self.reader.centring.questions(self.embedder.encode_queries([query]), [language_of(query)])[0]
 
-    def _dense(self, vector: np.ndarray) -> Ranked:
+    def _dense(self, vector: np.ndarray, asked: str) -> Ranked:
         scores, ids = self.reader.vectors.search(vector, self.candidates)
-        hits = {int(i): (rank, float(s)) for rank, (s, i) in enumerate(zip(scores[0], ids[0], strict=True)) if i >= 0}
-        return Ranked("dense", hits)
+        return self._ranked("dense", {int(i): float(s) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0},
+                            asked)
 
-    def _sentences(self, vector: np.ndarray) -> Ranked:
+    def _sentences(self, vector: np.ndarray, asked: str) -> Ranked:
         """Chunks in the order of their best sentence."""
         scores, ids = self.reader.sentences.search(vector, self.candidates * 4)
-        hits: dict[int, tuple[int, float]] = {}
+        best: dict[int, float] = {}
         for score, sentence in zip(scores[0], ids[0], strict=True):
             chunk = int(self.reader.sentence_owners[sentence]) if sentence >= 0 else -1
-            if chunk >= 0 and chunk not in hits:
-                hits[chunk] = (len(hits), float(score))
-        return Ranked("sentences", hits)
+            if chunk >= 0 and chunk not in best:
+                best[chunk] = float(score)
+        return self._ranked("sentences", best, asked)
+
+    def _ranked(self, name: str, scores: dict[int, float], asked: str) -> Ranked:
+        """Chunks by similarity, those in the other language than the question raised by
+        CROSS_LINGUAL_OFFSET: the same meaning scores lower across languages, so an English
+        brief on the topic outranked the Chinese one that answers an English question."""
+        chinese = self._chinese_chunks
+
+        def score(chunk: int) -> float:
+            return scores[chunk] + CROSS_LINGUAL_OFFSET * ((chunk in chinese) != (asked == "zh"))
+
+        order = sorted(scores, key=score, reverse=True)
+        return Ranked(name, {chunk: (rank, scores[chunk]) for rank, chunk in enumerate(order)})
+
+    @cached_property
+    def _chinese_chunks(self) -> frozenset[int]:
+        return frozenset(int(i) for i in self.reader.chunks_by_language.get("zh", ()))
 
     def _bm25(self, query: str) -> Ranked:
         """BM25 ranked within each language of chunk, so the best chunk of each language
