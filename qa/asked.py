@@ -95,6 +95,12 @@ _LEVIES = (  # a named tax first: a tariff is a tax, yet gives no income-tax rat
     (re.compile(r"\bexchange rate|汇率", re.I), ("exchange rate", "汇率")),
     (re.compile(r"\bfees?\b|费率|收费", re.I), ("fee", "charge", "费")),
 )
+# A year that dates a document the question names ("the 2020 circular", "2021年关于…的意见"):
+# the answering passage's document carries it (date, title or text), not the sentence.
+_DOCUMENT_YEAR = re.compile(
+    r"\d{4}\s+(?:[A-Za-z-]+\s+){0,3}?(?:circular|guidelines?|opinions?|law|plan|notice|list|edition|measures"
+    r"|regulations?|provisions?|document)\b"
+    r"|\d{4}年(?:版|[^，。？！,.?!]{0,20}?(?:通知|意见|规划|文件|清单|方案|规定|办法|措施|法(?![规律])))", re.I)
 _COUNTABLE = frozenset({"number", "teu"})
 _MONEY_KINDS = frozenset({"usd", "cny"})
 _ANSWERED_BY = {"share": frozenset({"percent", "times"}), "money": _MONEY_KINDS,
@@ -111,6 +117,7 @@ class Asked:
     counted: tuple[str, ...]  # what a count counts: English nouns, or a Chinese (measure word, noun)
     levy: tuple[str, ...]  # for a rate or charge: words one of which the answer must use (tax, 税)
     named: tuple[tuple[Quantity, str], ...]  # figures the question itself names (years, editions, amounts), as written
+    documented: tuple[str, ...] = ()  # those of them that date a document ("the 2020 circular"), as written
 
 
 @lru_cache(maxsize=1024)
@@ -120,10 +127,11 @@ def slot(question: str) -> Asked:
         figure = next((kind for kind, pattern in _FIGURES if pattern.search(question)), "")
     read = question.replace("哪一", "哪")  # "哪一年" asks for a year, it names none
     named = tuple((q, _written(read, q.span)) for q in quantities(read) if _names_figure(q, read))
+    documented = tuple(written for q, written in named if q.kind == "year" and _DOCUMENT_YEAR.match(read, q.span[0]))
     rank = next((kind for kind, asks, _ in _RANKS if asks.search(question)), "")
     return Asked(figure, bool(_DATE.search(question)), rank,
                  bool(_ASKS_PLACE.search(question)), bool(_ASKS_FIRM.search(question)), _counted(question),
-                 _levy(question) if figure in ("share", "charge") else (), named)
+                 _levy(question) if figure in ("share", "charge") else (), named, documented)
 
 
 def _written(question: str, span: tuple[int, int]) -> str:
@@ -284,13 +292,15 @@ def _unnamed(asked: Asked, sentence: str, before: str, passage: str) -> str:
     """A figure the question names that the evidence lacks. A year must be the sentence's:
     named in it or the one before it (a full date there, for a figure, only says when
     something was announced), or, when they name no year, in the passage or its date; any
-    other figure (the 127th fair, 46 zones, June 2020's year) anywhere in the passage."""
+    other figure (the 127th fair, 46 zones, June 2020's year, the year of "the 2020
+    circular") anywhere in the passage or its date."""
     near = tuple(q for q in quantities(f"{before} {sentence}")
                  if not (asked.figure and q.kind == "date" and q.date[2] is not None))
     everywhere = quantities(passage)
     dated = any(q.kind in ("year", "date") for q in near)
     for figure, written in asked.named:
-        if figure.kind == "year" and not supported(figure, near if dated else everywhere):
+        sentence_year = figure.kind == "year" and written not in asked.documented
+        if sentence_year and not supported(figure, near if dated else everywhere):
             return f"named:{written}"
         sought = Quantity("year", float(figure.date[0] or 0)) if figure.kind == "date" else figure
         if not supported(sought, everywhere):

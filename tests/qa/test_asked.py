@@ -39,6 +39,16 @@ def test_only_written_years_editions_and_digits_count_as_named_figures():
     assert slot("RCEP对中日两国经贸关系有什么特殊意义？").named == ()  # 两国 just counts
 
 
+def test_a_year_that_dates_a_document_is_the_documents_not_the_sentences():
+    """"The 2021 opinions ... by 2035": the answering sentence names 2035, its document 2021."""
+    question = "根据2021年关于加快发展外贸新业态新模式的意见，到2035年要达到什么目标？"
+    assert slot(question).documented == ("2021年",)
+    sentence = "到2035年，外贸新业态新模式发展水平位居世界前列。"
+    assert lacks(question, sentence, "", f"加快发展外贸新业态新模式的意见 2021-07-09 {sentence}") == ""
+    assert lacks(question, sentence, "", f"外贸新业态 2019-07-09 {sentence}") == "named:2021年"
+    assert slot("中欧班列2021年开行了多少列？").documented == ()  # the trains' year, not a document's
+
+
 @pytest.mark.parametrize(("question", "sentence"), [
     ("RCEP达到核准门槛后多少天生效？", "It then enters into force sixty days after that threshold is met."),
     ("How many trips did China-Europe freight trains make in 2020?", "2020年中欧班列共开行12406列，同比增长50%。"),
