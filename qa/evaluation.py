@@ -285,11 +285,13 @@ def format_table(result: dict) -> str:
         return "(no questions)"
     columns = list(next(iter(metrics.values())).keys())
     first = max(len("group"), *(len(name) for name in metrics)) + 2
-    widths = [max(len(HEADERS.get(c, c)), 6) + 2 for c in columns]
+    cells = {name: [_dash(row[c]) for c in columns] for name, row in metrics.items()}
+    # As wide as the widest cell: a two-minute p95 ran into its neighbour ("8752.6121232.4").
+    widths = [max(len(HEADERS.get(c, c)), 6, *(len(row[i]) for row in cells.values())) + 2
+              for i, c in enumerate(columns)]
     lines = ["group".ljust(first) + "".join(HEADERS.get(c, c).rjust(w) for c, w in zip(columns, widths, strict=True))]
-    for name, row in metrics.items():
-        lines.append(name.ljust(first) + "".join(
-            ("-" if row[c] is None else str(row[c])).rjust(w) for c, w in zip(columns, widths, strict=True)))
+    for name, row in cells.items():
+        lines.append(name.ljust(first) + "".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)))
     return "\n".join(lines)
 
 

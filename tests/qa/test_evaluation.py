@@ -195,6 +195,11 @@ def test_table_shows_every_column_and_none_as_a_dash():
     assert row.split()[:3] == ["all", "1", "-"]
 
 
+def test_a_cell_wider_than_its_header_keeps_a_space_from_its_neighbour():
+    result = {"metrics": {"all": {"p50_ms": 8752.6, "p95_ms": 121232.4}}}
+    assert format_table(result).splitlines()[1].split() == ["all", "8752.6", "121232.4"]
+
+
 def test_split_report_puts_each_split_under_its_heading():
     result = evaluate_retrieval([item("q", ["x"])], lambda q, k: [passage("x")])
     report = split_report({"dev": result, "heldout": result})
