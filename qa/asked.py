@@ -22,7 +22,7 @@ from functools import lru_cache
 from textkit.language import has_cjk
 from textkit.names import mentions, names
 from textkit.numbers import Quantity, quantities, supported
-from textkit.gloss import bilingual_terms, gloss
+from textkit.gloss import bilingual_terms, gloss, spelled
 from textkit.terms import chinese_names, fold, jieba_segmenter, terms
 
 # Measure words a count counts by (家, 列, 届); unlike textkit.numbers.ZH_MEASURES, which
@@ -241,9 +241,25 @@ def unmentioned(question: str, text: str) -> tuple[str, ...]:
 def _said(name: str, text: str, said: frozenset[str]) -> bool:
     """An English name the table does not know is mentioned when the text has it, or has
     every word of it in either language: a Chinese passage's dictionary gloss gives
-    浙江 "Zhejiang", 宁波 "Ningbo", 国务院办公厅 "State Council" + "office" ("General Office
-    of the State Council" names it too)."""
-    return name.lower() in text.lower() or set(terms(name.replace("-", " "))) <= said
+    浙江 "Zhejiang", 国务院办公厅 "State Council" + "office" ("General Office of the State
+    Council" names it too); a place the dictionary lacks is written in pinyin (洋山
+    "Yangshan"); an acronym is the initials of words the text has (自贸协定 "FTA")."""
+    if name.lower() in text.lower():
+        return True
+    return all(set(terms(word)) <= said or spelled(word, text) or _abbreviates(word, text)
+               for word in re.findall(r"[A-Za-z]+", name))
+
+
+_NOT_INITIALS = frozenset({"of", "and", "the", "for", "on", "in"})
+
+
+def _abbreviates(word: str, text: str) -> bool:
+    """``word`` (FTA, FTZ, CIIE) is the initials of consecutive words of the text or of its
+    gloss (free trade | agreement; RCEP's Regional Comprehensive Economic Partnership)."""
+    if not (word.isupper() and 3 <= len(word) <= 6):
+        return False
+    words = re.findall(r"[A-Za-z]+", f"{text} {gloss(text) if has_cjk(text) else ''}")
+    return word.lower() in "".join(w[0] for w in words if w.lower() not in _NOT_INITIALS).lower()
 
 
 def _unsaid_chinese_names(question: str, text: str, known: set[str]) -> list[str]:

@@ -27,6 +27,7 @@ from qa.ranking import SentenceRanker
 from qa.retrieval import Retriever
 from qa.semantics import Semantics
 from qa.verification import ClaimChecker
+from textkit.gloss import readings
 from textkit.terms import chinese_names
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,7 @@ class Service:
             retriever = self.retriever()
             retriever.search("warm up 预热", 1)
             chinese_names("预热")  # jieba's part-of-speech tables (the name check), half a second
+            readings()  # pinyin of each character (the name check), a quarter of a second
         except QAError as exc:
             log.error("index not ready: %s", exc)
             retriever = None

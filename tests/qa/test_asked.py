@@ -111,3 +111,11 @@ def test_names_the_evidence_never_mentions_in_any_language_are_found():
     bases = "2021年7月，商务部新认定了105家国家外贸转型升级基地。"
     assert unmentioned("新认定的基地中，浙江省占了几家？", bases) == ("浙江省",)
     assert unmentioned("新认定的基地中，浙江省占了几家？", f"{bases} Zhejiang has the most bases.") == ()
+
+
+def test_an_english_name_is_found_in_a_chinese_passage_by_pinyin_or_initials():
+    passage = "2020年10月，中国与柬埔寨签署自由贸易协定。洋山深水港区四期自动化码头于2017年开港。"
+    assert unmentioned("Which chapter is new in the China-Cambodia FTA?", passage) == ()  # 自由贸易协定
+    assert unmentioned("When did the Yangshan terminal open?", passage) == ()  # 洋山 in pinyin
+    assert unmentioned("When did the Pudong terminal open?", passage) == ("Pudong",)
+    assert unmentioned("What does the China-Cambodia FTZ cover?", passage) == ("China-Cambodia FTZ",)

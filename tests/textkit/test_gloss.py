@@ -1,6 +1,6 @@
 """The CC-CEDICT gloss that carries Chinese words to English ones for BM25 and word checks."""
 
-from textkit.gloss import gloss
+from textkit.gloss import gloss, spelled
 
 
 def test_a_word_jieba_splits_is_glossed_as_the_dictionary_word_it_is():
@@ -20,3 +20,10 @@ def test_known_words_and_english_text_are_kept():
 def test_a_sense_that_goes_on_in_chinese_keeps_its_english_head():
     # CC-CEDICT: "Zhejiang province (Chekiang) in east China, abbr. 浙, capital Hangzhou 杭州"
     assert gloss("浙江") == "Zhejiang province in east China"
+
+
+def test_a_name_the_dictionary_lacks_is_found_by_its_pinyin():
+    assert spelled("Yangshan", "洋山深水港区四期自动化码头于2017年开港")  # no entry for 洋山
+    assert spelled("Chongqing", "重庆")  # 重 reads zhong and chong: either
+    assert not spelled("Yangshan", "上海港集装箱吞吐量")
+    assert not spelled("Hu", "上海沪")  # too short to tell a name from two characters
