@@ -58,7 +58,6 @@ class Retriever:
         # The service hands in Semantics.question, so ranking reuses the same vector.
         self.questions = questions or self._own_question_vector
         self._docs: dict[str, dict] = {}
-        self._rarity: dict[str, float] = {}
 
     def search(self, query: str, k: int = 5, *, mode: str = "hybrid") -> list[Passage]:
         """Top ``k`` passages; ``mode`` is hybrid or one retriever's name (for evaluation)."""
@@ -79,12 +78,10 @@ class Retriever:
 
     def rarity(self, term: str) -> float:
         """How rare a term is in the collection: BM25's inverse document frequency over
-        chunks (a term the collection never uses is as rare as can be)."""
-        weight = self._rarity.get(term)
-        if weight is None:
-            chunks, using = self.reader.chunk_count(), self.reader.chunks_using(term)
-            weight = self._rarity[term] = math.log((chunks - using + 0.5) / (using + 0.5) + 1)
-        return weight
+        chunks (a term the collection never uses is as rare as can be). Two array reads and
+        a log: nothing to cache (a cache would grow with every word users type)."""
+        chunks, using = self.reader.chunk_count(), self.reader.chunks_using(term)
+        return math.log((chunks - using + 0.5) / (using + 0.5) + 1)
 
     def query_vector(self, query: str) -> np.ndarray:
         """The question as the dense index sees it (centred by its language), 1 x d."""

@@ -103,7 +103,7 @@ class Service:
             retriever = self.retriever()
             retriever.search("warm up 预热", 1)
             chinese_names("预热")  # jieba's part-of-speech tables (the name check), half a second
-            readings()  # pinyin of each character (the name check), a quarter of a second
+            readings()  # CC-CEDICT: the gloss and the pinyin the name check reads, two seconds once
         except QAError as exc:
             log.error("index not ready: %s", exc)
             retriever = None

@@ -24,23 +24,33 @@ _TRAILER = re.compile(r",?\s*(?:abbr\.(?: to)?|capital)?\s*$")
 MAX_SENSES = 2
 
 
-@lru_cache(maxsize=1)
 def dictionary() -> dict[str, str]:
     """Simplified headword -> up to two cleaned English senses.
 
     A common reading (lower-case pinyin) wins over a proper-noun one (surname, place),
     so that 和 glosses as "and", not as the surname He.
     """
+    return _tables()[0]
+
+
+def readings() -> dict[str, frozenset[str]]:
+    """Each character's readings in toneless pinyin (行: hang, xing), from the same dictionary."""
+    return _tables()[1]
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    """Both tables from one pass over CC-CEDICT (120,000 lines, read once)."""
     common: dict[str, str] = {}
     proper: dict[str, str] = {}
+    found: dict[str, set[str]] = {}
     for word, reading, raw in _entries():
+        if len(word) == 1 and has_cjk(word):
+            found.setdefault(word, set()).add(re.sub(r"[^a-z]", "", reading.lower().replace("u:", "v")))
         target = proper if reading[:1].isupper() else common
-        if word in target:
-            continue
-        senses = _senses(raw)
-        if senses:
+        if word not in target and (senses := _senses(raw)):
             target[word] = "; ".join(senses)
-    return proper | common
+    return proper | common, {char: frozenset(r for r in values if r) for char, values in found.items()}
 
 
 def _entries() -> Iterator[tuple[str, str, list[str]]]:
@@ -53,16 +63,6 @@ def _entries() -> Iterator[tuple[str, str, list[str]]]:
             reading, _, senses = rest.partition("]")
             if not line.startswith("#") and len(parts) == 2 and "/" in senses:
                 yield parts[1], reading, senses.split("/")[1:-1]
-
-
-@lru_cache(maxsize=1)
-def readings() -> dict[str, frozenset[str]]:
-    """Each character's readings in toneless pinyin (行: hang, xing), from the same dictionary."""
-    found: dict[str, set[str]] = {}
-    for word, reading, _ in _entries():
-        if len(word) == 1 and has_cjk(word):
-            found.setdefault(word, set()).add(re.sub(r"[^a-z]", "", reading.lower().replace("u:", "v")))
-    return {char: frozenset(r for r in values if r) for char, values in found.items()}
 
 
 MIN_SPELLED = 4  # letters: "Hu" or "Li" would be spelled by some two characters of any text
