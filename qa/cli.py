@@ -142,6 +142,8 @@ def _eval(args, settings) -> int:
     results = {}
     if args.what == "answers":
         service.warm(args.llm, background=False)  # answer latency as a running service has it
+    else:
+        service.warm_index(background=False)  # search latency as a running service has it
     for path in args.files:
         items = load_questions(path)
         if args.what == "retrieval":

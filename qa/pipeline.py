@@ -123,11 +123,9 @@ def find_evidence(service: Service, turn: Turn, k: int) -> Found:
     """Retrieve, rank sentences, decide answerability and quote: all before any model."""
     settings = service.settings
     with _timed(turn, "retrieve"):
-        retriever = service.retriever()
-        passages = retriever.search(turn.standalone, k)
+        passages, ranked = service.find(turn.standalone, k)
     with _timed(turn, "evidence"):
-        ranked = service.ranker.rank(turn.standalone, passages, retriever.rarity)
-        decision = answerability.decide(turn.standalone, ranked, passages, retriever.vocabulary, settings)
+        decision = answerability.decide(turn.standalone, ranked, passages, service.retriever().vocabulary, settings)
         quotes = choose_quotes(ranked, passages, settings.evidence_quotes, lead=decision.lead)
         evidence = build_evidence(quotes, passages, decision.verdict, turn.lang)
     return Found(passages, ranked, quotes, evidence)

@@ -23,7 +23,7 @@ from qa.answer_types import Answer
 from qa.events import Event, Final
 from qa.llm import LLM, create_llm, judge_name, resolve_name
 from qa.passages import Passage
-from qa.ranking import SentenceRanker
+from qa.ranking import RankedSentence, SentenceRanker, by_best_sentence
 from qa.retrieval import Retriever
 from qa.semantics import Semantics
 from qa.verification import ClaimChecker
@@ -73,7 +73,18 @@ class Service:
         return self._retriever
 
     def search(self, query: str, k: int | None = None, mode: str = "hybrid") -> list[Passage]:
+        """Passages for a query: hybrid search is ordered by best sentence (``find``); a single
+        retriever's list (``mode``, for evaluation) comes as that retriever ranks it."""
+        if mode == "hybrid":
+            return self.find(query, k)[0]
         return self.retriever().search(query, k or self.settings.top_k, mode=mode)
+
+    def find(self, query: str, k: int | None = None) -> tuple[list[Passage], list[RankedSentence]]:
+        """The passages hybrid search finds, in the order of their best sentence, and every
+        sentence of them ranked: what the search API shows and what answers are made of."""
+        retriever = self.retriever()
+        passages = retriever.search(query, k or self.settings.top_k)
+        return by_best_sentence(passages, self.ranker.rank(query, passages, retriever.rarity))
 
     def documents(self) -> list[dict]:
         return self.retriever().reader.documents()
@@ -96,17 +107,9 @@ class Service:
 
     # --- start-up ---
     def warm(self, llm: str | None = None, *, background: bool = True) -> None:
-        """Load now what the first question would otherwise wait seconds for: the index,
-        the embedding model, the Chinese dictionaries, the generator and the judge. The sentence
-        vectors the extractive ranking uses follow, in the background by default."""
-        try:
-            retriever = self.retriever()
-            retriever.search("warm up 预热", 1)
-            chinese_names("预热")  # jieba's part-of-speech tables (the name check), half a second
-            readings()  # CC-CEDICT: the gloss and the pinyin the name check reads, two seconds once
-        except QAError as exc:
-            log.error("index not ready: %s", exc)
-            retriever = None
+        """Load now what the first question would otherwise wait seconds for: the index and
+        its sentence vectors (``warm_index``), the generator and the judge."""
+        self.warm_index(background=background)
         try:
             self.llm(llm).warm()
         except QAError as exc:
@@ -117,7 +120,19 @@ class Service:
                 judge.warm()
         except QAError as exc:
             log.error("judge not ready, the fast answerability decision stands alone: %s", exc)
-        if retriever is None or not self.settings.preload_sentences:
+
+    def warm_index(self, *, background: bool = True) -> None:
+        """The index, the embedding model and the Chinese dictionaries; then the sentence
+        vectors that search and the extractive ranking read, in the background by default."""
+        try:
+            retriever = self.retriever()
+            retriever.search("warm up 预热", 1)
+            chinese_names("预热")  # jieba's part-of-speech tables (the name check), half a second
+            readings()  # CC-CEDICT: the gloss and the pinyin the name check reads, two seconds once
+        except QAError as exc:
+            log.error("index not ready: %s", exc)
+            return
+        if not self.settings.preload_sentences:
             return
         if background:
             threading.Thread(target=self._preload, args=(retriever.reader,), name="preload", daemon=True).start()

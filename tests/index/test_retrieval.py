@@ -116,3 +116,16 @@ def test_chinese_question_finds_the_english_passage(service, question, doc_id, e
 def test_english_question_finds_the_chinese_passage(service, question, doc_id, evidence):
     results = service.search(question, 5)
     assert any(p.doc_id == doc_id and evidence in p.text for p in results), [p.chunk_id for p in results]
+
+
+def test_search_orders_passages_by_the_sentence_that_answers(service):
+    """Fusion ranked a long chunk of the circular that touches many topics first; the chunk
+    whose one sentence answers comes first once passages go by their best sentence."""
+    question = "通知对通关流程有什么要求？"
+    fused = service.retriever().search(question, 5)
+    results = service.search(question, 5)
+    assert "customs clearance process should be further simplified" not in fused[0].text
+    assert "customs clearance process should be further simplified" in results[0].text
+    assert {p.chunk_id for p in results} == {p.chunk_id for p in fused}  # the same five, reordered
+    assert [p.score for p in results] == sorted((p.score for p in results), reverse=True)
+    assert all("rrf" in p.scores for p in results)

@@ -18,7 +18,7 @@ def test_warm_embeds_every_sentence_a_question_will_rank(corpus_settings, embedd
     cache = service.semantics._vectors
     assert any("preloaded" in r.message and str(len(cache)) in r.message for r in caplog.records)
     for question in ("Which countries signed RCEP?", "海南自由贸易港什么时候开始全岛封关运作？"):
-        assert sentences_of(service.search(question)) <= cache.keys()
+        assert sentences_of(service.retriever().search(question)) <= cache.keys()
     before = len(cache)
     assert service.ask("What does the circular say about overseas warehouses?").answerable
     assert len(cache) == before  # questions are embedded on the query side, sentences were all known
