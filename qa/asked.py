@@ -50,6 +50,25 @@ _DATE = re.compile(
     r"^\s*when\b|\bwhen (?:did|does|do|was|were|is|are|will|would|has|have|had|can|should|must)\b"
     r"|\b(?:what|which|in what) (?:year|date|month|day)\b|\bdeadline\b|\bby what time\b"
     r"|何时|什么时候|哪一?年|哪一?天|几月|几号|日期|期限|截止|时间表|什么时间", re.I)
+# What happened on the date a question asks for, when it names the event: a law is adopted
+# on one day and takes effect on another, an agreement is signed years before it is in
+# force. Only a sentence dating the same event answers (in either language): "When did
+# the law take effect?" is not answered by the day it was adopted. A document's issue date
+# is left out: it is written too many ways ("the circular of 9 November", "a plan
+# followed in November 2021") to ask for a verb.
+_EVENTS = tuple((kind, re.compile(asks, re.I), re.compile(gives, re.I)) for kind, asks, gives in (
+    ("effect", r"\b(?:(?:come|came|comes|coming) into|take|takes|took|taken|taking) effect\b|\binto force\b"
+     r"|\beffective\b|生效|施行|实施(?!意见|方案|细则|办法)",
+     r"\b(?:into|take|takes|took|taken|taking|in) effect\b|\binto force\b|\beffective (?:from|on|as of)\b"
+     r"|生效|施行|起实施"),
+    ("signed", r"\bsign(?:ed|s|ing)?\b|签署|签订|签约", r"\bsign(?:ed|s|ing)?\b|\bsignator|签署|签订|签约"),
+    ("adopted", r"\b(?:adopt(?:ed|s)?|pass(?:ed|es)?|approv(?:e|ed|es))\b|通过",
+     r"\b(?:adopt(?:ed|s|ion)?|pass(?:ed|es)?|approv(?:e|ed|es|al))\b|通过"),
+    ("launched", r"\b(?:launch(?:ed|es)?|inaugurat(?:e|ed|es)|start(?:ed|s)?|beg[ai]n|set up|establish(?:ed)?)\b"
+     r"|启动|揭牌|挂牌|成立|设立|开始",
+     r"\b(?:launch(?:ed|es)?|inaugurat(?:e|ed|es|ion)|start(?:ed|s)?|beg[au]n|opened|set up|establish(?:ed|es)?)\b"
+     r"|启动|揭牌|挂牌|开始|成立|设立"),
+))
 # "the first to", "most", "最多": asks which one ranks highest, a fact a list does not give;
 # and only a sentence ranking the same way gives it: 最多 (most) does not answer 最晚 (last),
 # nor "首次" (for the first time) "which city had the most".
@@ -111,6 +130,7 @@ _ANSWERED_BY = {"share": frozenset({"percent", "times"}), "money": _MONEY_KINDS,
 class Asked:
     figure: str  # "count", "share", "money", "charge" (share or money), "size" (any) or "" (none asked)
     date: bool  # asks when
+    event: str  # for a date: what happened then ("effect", "signed", "adopted", "launched") or ""
     rank: str  # asks for the "most", "least", "first" or "last" of something ("" when not)
     place: bool  # asks which city, port, country
     firm: bool  # asks which company
@@ -129,7 +149,9 @@ def slot(question: str) -> Asked:
     named = tuple((q, _written(read, q.span)) for q in quantities(read) if _names_figure(q, read))
     documented = tuple(written for q, written in named if q.kind == "year" and _DOCUMENT_YEAR.match(read, q.span[0]))
     rank = next((kind for kind, asks, _ in _RANKS if asks.search(question)), "")
-    return Asked(figure, bool(_DATE.search(question)), rank,
+    date = bool(_DATE.search(question))
+    event = next((kind for kind, asks, _ in _EVENTS if asks.search(question)), "") if date else ""
+    return Asked(figure, date, event, rank,
                  bool(_ASKS_PLACE.search(question)), bool(_ASKS_FIRM.search(question)), _counted(question),
                  _levy(question) if figure in ("share", "charge") else (), named, documented)
 
@@ -195,7 +217,10 @@ def _gives_count(counted: tuple[str, ...], counts: list[Quantity], text: str) ->
     return (not measure or any(text[q.span[1]:q.span[1] + 1] == measure for q in counts)) and noun in text
 
 
-def gives_date(text: str) -> bool:
+def gives_date(asked: Asked, text: str) -> bool:
+    """``text`` states a date, and the asked event when the question names one."""
+    if asked.event and not any(gives.search(text) for kind, _, gives in _EVENTS if kind == asked.event):
+        return False
     return any(q.kind in ("date", "year") for q in quantities(text))
 
 
@@ -286,7 +311,7 @@ def _english_names(word: str) -> list[str]:
 def gives_asked(question: str, text: str) -> bool:
     """The sentence states the kind of fact the question asks for (False when it asks for none)."""
     a = slot(question)
-    return bool((a.figure and gives_figure(a, text)) or (a.date and gives_date(text)))
+    return bool((a.figure and gives_figure(a, text)) or (a.date and gives_date(a, text)))
 
 
 def lacks(question: str, sentence: str, before: str, passage: str) -> str:
@@ -295,7 +320,7 @@ def lacks(question: str, sentence: str, before: str, passage: str) -> str:
     asked = slot(question)
     checks = (  # in this order, each run only when asked for
         ("figure", bool(asked.figure), lambda: gives_figure(asked, sentence)),
-        ("date", asked.date, lambda: gives_date(sentence)),
+        ("date", asked.date, lambda: gives_date(asked, sentence)),
         ("rank", bool(asked.rank), lambda: gives_rank(asked.rank, sentence)),
         ("place", asked.place, lambda: gives_place(question, sentence)),
         ("firm", asked.firm, lambda: gives_firm(sentence)),

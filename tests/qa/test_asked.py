@@ -60,6 +60,11 @@ def test_a_year_that_dates_a_document_is_the_documents_not_the_sentences():
     ("2020年中欧班列全年一共运送了多少标准箱集装箱？", "2020年全年运送集装箱约114万标准箱，同比增长56%。"),
     ("Which province has the most upgrading bases?", "Of all provinces, Zhejiang ranks first with 69 bases."),
     ("What is the corporate income tax rate in Hainan?", "Eligible firms pay a 15% income tax."),
+    # The asked event dated, in either language.
+    ("When did China's Export Control Law come into effect?", "The law took effect on 1 December 2020."),
+    ("《不可靠实体清单规定》自何时起施行？", "They took effect on the day of publication, 19 September 2020."),
+    ("RCEP是哪天签署的？", "On 15 November 2020, fifteen economies signed the RCEP."),
+    ("When were the RCEP talks launched?", "谈判于2013年启动。"),
 ])
 def test_a_sentence_that_states_the_asked_fact_fills_the_slot(question, sentence):
     assert lacks(question, sentence, "", sentence) == ""
@@ -94,6 +99,11 @@ def test_a_year_the_sentence_does_not_state_is_taken_from_its_passage():
     ("Which city had the most China-Europe trains?", "Trains passed ten thousand for the first time.", "rank"),
     ("Which company shipped the first used cars abroad?",
      "The Ministry of Commerce allowed a first batch of ten localities to export used cars.", "firm"),
+    # A date of another event: adopted is not in force, signed is not in force.
+    ("When did China's Export Control Law come into effect?",
+     "The Standing Committee adopted the Export Control Law on 17 October 2020.", "date"),
+    ("中柬自贸协定什么时候生效？", "中柬自贸协定于2020年10月12日签署。", "date"),
+    ("When was the Export Control Law signed?", "The law took effect on 1 December 2020.", "date"),
 ])
 def test_a_near_miss_sentence_lacks_what_is_asked(question, sentence, gap):
     assert lacks(question, sentence, "", sentence) == gap
