@@ -195,7 +195,10 @@ def gives_figure(asked: Asked, text: str) -> bool:
     """``text`` states a figure of the asked kind (of the asked levy, for a rate or charge)."""
     if asked.levy and not any(word in text.lower() for word in asked.levy):
         return False
-    found = [q for q in quantities(text) if q.kind not in ("year", "date", "ordinal")]
+    # A figure the question itself names is not its answer: "of the 578 bases, how many
+    # make textiles?" is not answered by "578 bases in all".
+    given = tuple(q for q, _ in asked.named)
+    found = [q for q in quantities(text) if q.kind not in ("year", "date", "ordinal") and not supported(q, given)]
     if asked.figure in _ANSWERED_BY:
         return bool({q.kind for q in found} & _ANSWERED_BY[asked.figure])
     if asked.figure == "size" or not asked.counted:  # "面积是多少": any figure

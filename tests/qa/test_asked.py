@@ -99,6 +99,8 @@ def test_a_year_the_sentence_does_not_state_is_taken_from_its_passage():
     ("Which city had the most China-Europe trains?", "Trains passed ten thousand for the first time.", "rank"),
     ("Which company shipped the first used cars abroad?",
      "The Ministry of Commerce allowed a first batch of ten localities to export used cars.", "firm"),
+    ("Of the 578 national upgrading bases, how many make textiles?", "The total number of bases reached 578.",
+     "figure"),  # the question's own figure is no answer
     # A date of another event: adopted is not in force, signed is not in force.
     ("When did China's Export Control Law come into effect?",
      "The Standing Committee adopted the Export Control Law on 17 October 2020.", "date"),
