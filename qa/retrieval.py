@@ -83,6 +83,11 @@ class Retriever:
         chunks, using = self.reader.chunk_count(), self.reader.chunks_using(term)
         return math.log((chunks - using + 0.5) / (using + 0.5) + 1)
 
+    def document_text(self, doc_id: str) -> str:
+        """A document's title and whole text (what its chunks were cut from)."""
+        doc = self._doc_meta(doc_id)
+        return f"{doc['title']} {doc.get('text', '')}"
+
     def query_vector(self, query: str) -> np.ndarray:
         """The question as the dense index sees it (centred by its language), 1 x d."""
         return self.questions(query).reshape(1, -1)

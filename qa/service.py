@@ -84,7 +84,7 @@ class Service:
         sentence of them ranked: what the search API shows and what answers are made of."""
         retriever = self.retriever()
         passages = retriever.search(query, k or self.settings.top_k)
-        return by_best_sentence(passages, self.ranker.rank(query, passages, retriever.rarity))
+        return by_best_sentence(passages, self.ranker.rank(query, passages, retriever))
 
     def documents(self) -> list[dict]:
         return self.retriever().reader.documents()

@@ -3,9 +3,10 @@ fuses them without duplicates; Chinese and English questions cross over."""
 
 import pytest
 
-from textkit.terms import terms
 from core.errors import BadRequest
+from qa.ranking import unnamed
 from qa.retrieval import Retriever
+from textkit.terms import terms
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +130,16 @@ def test_search_orders_passages_by_the_sentence_that_answers(service):
     assert {p.chunk_id for p in results} == {p.chunk_id for p in fused}  # the same five, reordered
     assert [p.score for p in results] == sorted((p.score for p in results), reverse=True)
     assert all("rrf" in p.scores for p in results)
+
+
+def test_a_document_that_never_names_the_asked_name_yields_the_first_place(service):
+    """Only the Chinese brief on the upgrading bases names the Ministry of Commerce (商务部);
+    the circular's sentences on the bases, closer in meaning to the English question, are
+    from a document that never names it."""
+    question = "According to the Ministry of Commerce, where have the foreign trade upgrading bases made progress?"
+    passages, ranked = service.find(question, 5)
+    flags = unnamed(question, passages, service.retriever())
+    assert any(flags) and not all(flags)
+    best = passages[ranked[0].passage]
+    assert best.doc_id == "2021-07-upgrading-bases-zh" and not flags[ranked[0].passage]
+    assert "数字化能力建设" in ranked[0].text
