@@ -46,7 +46,7 @@ def features(service: Service, items: list[dict]) -> list[Row]:
     for item in items:
         turn = pipeline.understand(service, item["question"], [], "extractive")
         found = pipeline.find_evidence(service, turn, service.settings.top_k)
-        signals = answerability.signals(turn.standalone, found.ranked, found.passages, retriever.vocabulary)
+        signals = answerability.signals(turn.standalone, found.ranked, found.passages, retriever)
         judged = pipeline.judge(turn, found, service.settings).evidence.answerability.judged
         rows.append(Row(item, signals, judged))
     return rows

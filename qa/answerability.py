@@ -2,8 +2,8 @@
 
 Every backend and surface uses it; nothing else (prompt, page, backend) carries a copy of
 the rule. In this order:
-- names: a question naming someone or somewhere no retrieved passage mentions, in either
-  language (the FIFA World Cup, 雄安新区 when no passage is about it), is about something
+- names: a question naming someone or somewhere no retrieved passage's document mentions,
+  in either language (the FIFA World Cup, 雄安新区 when no passage is about it), is about something
   the documents do not cover;
 - the asked slot (``qa.asked``): a question after a count, a sum or rate, a date, a place,
   the most or first of something, or naming a year or an edition ("the 127th fair"), is
@@ -24,14 +24,13 @@ reading (a model asked whether the quotes state the answer: ``QA_JUDGE``, its th
 from __future__ import annotations
 
 import math
-from collections.abc import Container
 from dataclasses import dataclass
 
 from core.settings import Settings
 from qa.answer_types import Answerability
 from qa.asked import lacks, unmentioned
 from qa.passages import Passage
-from qa.ranking import Place, RankedSentence, word_senses
+from qa.ranking import Collection, Place, RankedSentence, word_senses
 from textkit.language import has_cjk, in_language, language_of
 from textkit.sentences import sentence_spans
 
@@ -70,7 +69,7 @@ class Signals:
     unknown: float  # share of question words the whole collection never uses, in either language
     cross: float  # 1 when the best sentence is in the other language
     gap: str  # what of the asked slot none of the best sentences gives ("" when one does)
-    absent: tuple[str, ...]  # names the question uses that no retrieved passage mentions
+    absent: tuple[str, ...]  # names the question uses that no retrieved passage's document mentions
     lead: Place | None  # the sentence that gives what is asked, when one does
 
     @property
@@ -83,16 +82,16 @@ class Signals:
 
 
 def signals(question: str, ranked: list[RankedSentence], passages: list[Passage],
-            vocabulary: Container[str]) -> Signals:
+            collection: Collection) -> Signals:
     words = word_senses(question)
     gap, lead = fill_slot(question, ranked, passages)
     return Signals(
         similarity=max((r.similarity for r in ranked), default=0.0),
-        unknown=sum(not any(w in vocabulary for w in word) for word in words) / max(len(words), 1),
+        unknown=sum(not any(w in collection.vocabulary for w in word) for word in words) / max(len(words), 1),
         cross=float(bool(ranked) and language_of(ranked[0].text) != language_of(question)),
         gap=gap,
         lead=lead,
-        absent=unmentioned(question, " ".join(f"{p.title} {p.text}" for p in passages)),
+        absent=unmentioned(question, " ".join(map(collection.document_text, {p.doc_id: p for p in passages}))),
     )
 
 
@@ -117,11 +116,11 @@ def fill_slot(question: str, ranked: list[RankedSentence], passages: list[Passag
     return first_gap, None
 
 
-def decide(question: str, ranked: list[RankedSentence], passages: list[Passage], vocabulary: Container[str],
+def decide(question: str, ranked: list[RankedSentence], passages: list[Passage], collection: Collection,
            settings: Settings) -> Decision:
     if not ranked:
         return Decision(_verdict(question, False, 0.0, "empty"), None)
-    s = signals(question, ranked, passages, vocabulary)
+    s = signals(question, ranked, passages, collection)
     score = probability(s, settings.answerability_weights)
     if s.absent:
         names = "、".join(s.absent) if has_cjk(question) else ", ".join(s.absent)

@@ -125,7 +125,7 @@ def find_evidence(service: Service, turn: Turn, k: int) -> Found:
     with _timed(turn, "retrieve"):
         passages, ranked = service.find(turn.standalone, k)
     with _timed(turn, "evidence"):
-        decision = answerability.decide(turn.standalone, ranked, passages, service.retriever().vocabulary, settings)
+        decision = answerability.decide(turn.standalone, ranked, passages, service.retriever(), settings)
         quotes = choose_quotes(ranked, passages, settings.evidence_quotes, lead=decision.lead)
         evidence = build_evidence(quotes, passages, decision.verdict, turn.lang)
     return Found(passages, ranked, quotes, evidence)

@@ -10,7 +10,7 @@ question uses and another passage's document does.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -77,7 +77,11 @@ def overlap(question_words: list[frozenset[str]], text: str, rarity: Callable[[s
 
 
 class Collection(Protocol):
-    """What the ranker reads of the collection the passages come from (the retriever)."""
+    """What ranking and answerability read of the collection the passages come from (the
+    retriever)."""
+
+    @property
+    def vocabulary(self) -> Container[str]: ...
 
     def rarity(self, term: str) -> float: ...
 

@@ -138,3 +138,11 @@ def test_unreachable_llm_leaves_the_quotes_and_says_the_model_failed(corpus_sett
     assert "12,406" in answer.answer and answer.citations
     chinese = service.ask("中欧班列2020年开行了多少列？")  # the reason in the asker's language
     assert chinese.fallback and chinese.fallback_reason.startswith("模型出错"), chinese.fallback_reason
+
+
+def test_a_name_the_passage_omits_is_found_in_its_document(service):
+    """The circular's paragraph on used cars never says 国务院 (State Council); its document
+    does, so the question is not refused as being about something else."""
+    answer = service.ask("国务院2020年外贸通知对二手车出口质量检测标准提出了什么要求？")
+    assert answer.answerable, answer.answerability
+    assert "unified export quality test standards" in answer.answer
