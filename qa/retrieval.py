@@ -25,6 +25,7 @@ from index.store import ChunkRow, IndexReader
 from qa.passages import Passage
 from textkit.gloss import gloss
 from textkit.language import language_of
+from textkit.names import names
 from textkit.terms import terms
 
 RETRIEVERS = ("dense", "sentences", "bm25")
@@ -134,15 +135,20 @@ class Retriever:
         answers. Measured (tune / held-out / blind): en->zh hit@5 0.60 / 0.75 / 0.67 ->
         0.80 / 1.0 / 1.0, zh->en 0.97 / 0.86 / 0.90 -> 0.97 / 0.90 / 1.0, hit@1 of all
         0.74 / 0.65 / 0.68 -> 0.76 / 0.69 / 0.72. A question's own words score chunks of its
-        language; its gloss the others."""
+        language; its gloss the others, with every spelling of the names it uses (the name
+        table's CIIE is 进博会 and 中国国际进口博览会, which no gloss gives: blind4 hit@5
+        0.955 -> 0.977, the other sets unchanged)."""
         bm25 = self.reader.bm25
         if bm25 is None:
             return Ranked("bm25", {})
         asked = language_of(query)
+        spellings = terms(" ".join(form for name, _ in names(query) for form in name.forms))
         hits: dict[int, tuple[int, float]] = {}
         scored: dict[tuple[str, ...], np.ndarray] = {}  # an English question scores every language alike
         for lang, members in self.reader.chunks_by_language.items():
             words = terms(gloss(query) if asked == "zh" and lang != "zh" else query)
+            if lang != asked:
+                words += spellings
             tokens = tuple(t for t in dict.fromkeys(words) if t in bm25.vocab_dict)
             if not tokens:
                 continue

@@ -113,6 +113,8 @@ def test_chinese_question_finds_the_english_passage(service, question, doc_id, e
      "2021-07-upgrading-bases-zh", "578家"),
     ("How did sea and air freight disruption during the epidemic affect China-Europe trains?",
      "2020-china-europe-rail-zh", "海运和空运"),
+    # No gloss says CIIE: the name table's other spellings (进博会) reach the Chinese brief.
+    ("How big was the exhibition space at the third CIIE?", "2020-ciie-third-session-zh", "36万平方米"),
 ])
 def test_english_question_finds_the_chinese_passage(service, question, doc_id, evidence):
     results = service.search(question, 5)
