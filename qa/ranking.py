@@ -135,8 +135,9 @@ class SentenceRanker:
 
 def by_best_sentence(passages: list[Passage],
                      ranked: list[RankedSentence]) -> tuple[list[Passage], list[RankedSentence]]:
-    """The passages in the order of their best sentence, each scored by it (``score``;
-    fusion's score stays in ``scores["rrf"]``), and the sentences pointing into that order.
+    """The passages in the order of their best sentence, each scored by it (``score`` and
+    ``scores["sentence"]``; fusion's stays in ``scores["rrf"]``), and the sentences pointing
+    into that order.
     Fusion ranks a chunk by how it scores as a whole, so a long chunk of the circular that
     touches many topics came first for many questions while the chunk whose one sentence
     answers came third; the sentence ranker reads meaning, rare words and the asked kind
@@ -149,5 +150,7 @@ def by_best_sentence(passages: list[Passage],
         best.setdefault(sentence.passage, sentence)
     order = sorted(range(len(passages)), key=lambda i: -best[i].score if i in best else float("inf"))
     new_index = {old: new for new, old in enumerate(order)}
-    reordered = [replace(passages[i], score=round(best[i].score, 6)) if i in best else passages[i] for i in order]
+    reordered = [replace(passages[i], score=round(best[i].score, 6),
+                         scores=passages[i].scores | {"sentence": round(best[i].score, 6)})
+                 if i in best else passages[i] for i in order]
     return reordered, [replace(s, passage=new_index[s.passage]) for s in ranked]

@@ -26,8 +26,10 @@ class RankedPassage(BaseModel):
     page: int | None = None
     start: int = 0
     end: int = 0
-    score: float
-    scores: dict[str, float]
+    score: float = Field(description="What the order follows: the passage's best sentence score (hybrid search), "
+                         "or the one retriever's score (a single mode).")
+    scores: dict[str, float] = Field(description="Each retriever's score, the fusion's (rrf) and, in hybrid search, "
+                                     "the best sentence's (sentence).")
 
 
 class SearchResponse(BaseModel):
