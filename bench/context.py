@@ -45,9 +45,13 @@ class Context:
 
     @cached_property
     def service(self):
+        """The service with its index and sentence vectors loaded, as it runs after start-up,
+        so every section measures search and ranking warm."""
         from qa.service import Service
 
-        return Service(self.settings, self.embedder)
+        service = Service(self.settings, self.embedder)
+        service.warm_index(background=False)
+        return service
 
     @cached_property
     def questions(self) -> list[dict]:

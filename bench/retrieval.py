@@ -18,7 +18,6 @@ K = 5
 
 
 def ours(ctx: Context, mode: str) -> Callable[[str, int], list]:
-    ctx.service.warm_index(background=False)  # the sentence vectors a running service holds
     return lambda question, k: ctx.service.search(question, k, mode=mode)
 
 
