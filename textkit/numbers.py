@@ -39,6 +39,10 @@ UNITS = {
 }
 # A Chinese numeral is a figure only before one of these (so 一带一路, 统一, 进一步 are not).
 ZH_MEASURES = "个年月日天周列家项国届类章名次条部批种大人辆台座份所件倍成"
+# 一 before one of these and a noun is the indefinite article a translation adds ("建立一个
+# 机制", "a mechanism"), as English "one" is left out; before a time (一年, 一个月), 倍, 成
+# or 届, or ending a phrase ("共展示…一项。"), it stays a figure.
+ZH_ARTICLE = re.compile("(?:个(?!月|小时|星期|工作日)|[批种项类家部份件名条座所台辆列国章人])[\u4e00-\u9fff]")
 
 # "one" and "zero" are left out: "one of the measures" states no figure.
 _EN_NUM = "|".join(sorted([w for w in EN_UNITS if w not in ("one", "zero")] + list(EN_TENS), key=len, reverse=True))
@@ -56,7 +60,7 @@ PATTERN = re.compile(
     rf"|(?P<mdy>\b(?P<m2>{_MONTH})\s+(?:(?P<d2>\d{{1,2}})\b(?!,\d)(?:,?\s+(?P<y2>\d{{4}}))?|(?P<y3>\d{{4}})\b))"
     rf"|(?P<fraction>\b(?:a|one)\s+(?P<den>tenth|fifth|quarter|third|half)\b|(?P<zden>{_ZH_NUMERAL})分之(?P<znum>{_ZH_NUMERAL}))"
     rf"|{_NOT_AFTER_WORD}(?P<num>{_DIGITS})(?P<ordsuffix>st|nd|rd|th)?(?![A-Za-z0-9])"
-    rf"(?:\s*(?P<scale>hundred|thousand|million|billion|trillion|万亿|亿|万|千)(?![a-z]))?"
+    rf"(?:\s*(?P<scale>hundred|thousand|million|billion|trillion|万亿|百万|千万|亿|万|千)(?![a-z]))?"
     rf"|(?P<word>\b(?:{_EN_NUM})(?:-(?:{'|'.join(EN_UNITS)}))?\b(?!-hand)(?:\s+(?P<wscale>hundred|thousand|million|billion|trillion)\b)?)"
     rf"|(?P<twice>\btwice\b)"
     rf"|(?P<ordinal>\b(?:{'|'.join(EN_ORDINALS)})\b(?!-hand))"
@@ -170,6 +174,8 @@ def _read(match: re.Match, text: str, context: tuple[int | None, int | None]) ->
         head, _, tail = g["word"].split()[0].lower().partition("-")
         value = float(EN_TENS.get(head, 0) + EN_UNITS.get(head, 0) + EN_UNITS.get(tail, 0))
         return [_with_unit(value * EN_SCALES.get((g["wscale"] or "").lower(), 1), span, text)]
+    if g["zh"] == "一" and ZH_ARTICLE.match(text, span[1]):
+        return []
     value = zh_numeral(g["zh"])
     if _ZH_TEN_PERCENT.match(text, span[1]):
         return [Quantity("percent", 10.0 * value, (span[0], span[1] + 1))]
@@ -205,7 +211,7 @@ def _date(y, m, d, year: int | None, span: tuple[int, int]) -> Quantity:
 
 
 def _zh_scale(scale: str) -> float:
-    return {"千": 1e3, "万": 1e4, "亿": 1e8, "万亿": 1e12}[scale]
+    return {"千": 1e3, "万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8, "万亿": 1e12}[scale]
 
 
 def zh_numeral(text: str) -> float:

@@ -19,6 +19,7 @@ def values(text: str) -> list[tuple[str, object]]:
     ("726.2亿美元", [("usd", 72_620_000_000.0)]),
     ("4.65 trillion US dollars", [("usd", 4.65e12)]),
     ("4.65万亿美元", [("usd", 4.65e12)]),
+    ("1.8百万件展品", [("number", 1_800_000.0)]),
     ("186.21 billion yuan", [("cny", 186_210_000_000.0)]),
     ("36万平方米", [("m2", 360_000.0)]),
     ("一万列", [("number", 10_000.0)]),
@@ -65,7 +66,7 @@ def test_years_ordinals_and_multiples():
 
 
 @pytest.mark.parametrize("text", ["一带一路", "进一步扩大", "统一标准", "5G and B2B", "3D displays", "COVID-19",
-                                  "one of the measures", "second-hand cars"])
+                                  "one of the measures", "second-hand cars", "建立一个工作机制", "启动一批试点"])
 def test_words_that_only_look_like_figures_are_not_figures(text):
     assert quantities(text) == ()
 
@@ -90,3 +91,12 @@ def test_a_changed_unit_fails_and_a_less_specific_claim_passes():
                                             ("两", 2), ("一亿二千万", 120_000_000)])
 def test_chinese_numerals(numeral, value):
     assert zh_numeral(numeral) == value
+
+
+def test_yi_is_a_figure_before_a_time_or_ending_a_phrase():
+    """一 before a measure word and a noun is the article a translation adds; a duration
+    (一个月) or a count that ends the phrase (共展示…一项。) is a figure, so an altered 411项
+    -> 一项 is still caught."""
+    assert values("一个月内") == [("number", 1.0)]
+    assert values("新服务一项。") == [("number", 1.0)]
+    assert values("一年") == [("number", 1.0)]
