@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import re
 import signal
 import subprocess
 import sys
@@ -34,6 +35,13 @@ log = logging.getLogger(__name__)
 
 NOT_INSTALLED = "llama-cpp-python is not installed (pip install -e '.[local]')"
 YES, NO = ("yes", "Yes", " yes", " Yes"), ("no", "No", " no", " No")  # how a reply starts
+# What a token must not write in an answer for a reader of each language: Latin letters in a
+# Chinese answer (but the acronyms its prompt uses, RCEP, CIIE), Han characters, full-width
+# punctuation or a piece of a multi-byte character in an English one.
+_OTHER_SCRIPT = {"zh": re.compile(rb"[A-Za-z]"),
+                 "en": re.compile("[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]|\ufffd".encode())}
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]*[A-Z]\b")
+_CAPITALS = re.compile(r"[A-Z0-9&]+")
 # A prompt long enough for batched matrix multiplies, then one generated token.
 PROBE = ("import sys; from llama_cpp import Llama; "
          "Llama(model_path=sys.argv[1], n_ctx=512, verbose=False).create_completion('trade ' * 64, max_tokens=1)")
@@ -75,6 +83,8 @@ class LocalLLM(LLM):
         self.settings = settings
         self._model: Llama | None = None
         self._lock = threading.Lock()
+        self._banned: dict[str, np.ndarray] = {}  # per answer language: tokens of the other script
+        self._capitals: dict[int, str] = {}  # tokens of capitals alone (RC, EP): parts of acronyms
 
     def _load(self) -> Llama:
         spin_briefly()  # before llama.cpp's libgomp loads
@@ -144,15 +154,49 @@ class LocalLLM(LLM):
     def stream(self, prompt: Prompt, *, max_tokens: int) -> Iterator[str]:
         deadline = time.monotonic() + self.settings.llm_timeout
         with self._locked():
+            model = self._loaded()
             # llama_cpp types messages and stream chunks as TypedDicts; ours are plain dicts.
-            chunks: Iterator[dict[str, Any]] = self._loaded().create_chat_completion(  # type: ignore[assignment]
-                prompt.messages, stream=True, temperature=0.0, max_tokens=max_tokens)  # type: ignore[arg-type]
+            chunks: Iterator[dict[str, Any]] = model.create_chat_completion(  # type: ignore[assignment]
+                prompt.messages, stream=True, temperature=0.0, max_tokens=max_tokens,  # type: ignore[arg-type]
+                logits_processor=self._in_language(model, prompt))
             for chunk in chunks:
                 if time.monotonic() > deadline:
                     raise LLMTimeout(f"the local model took longer than {self.settings.llm_timeout:g} s")
                 piece = chunk["choices"][0]["delta"].get("content")
                 if piece:
                     yield piece
+
+    def _in_language(self, model: Llama, prompt: Prompt) -> Any:
+        """An answer writes only the asker's script. Told "answer in Chinese" over English
+        sources, the 1.5B model copies English words into its Chinese ("通知鼓励通过新
+        technologies") or answers in English outright; with those tokens out of reach it
+        translates them (tune, crosslingual: Chinese answers 0.67 -> 0.77 of all, accuracy
+        unchanged). An acronym of the prompt stays writable; a name becomes 海南, not
+        HAINAN. Other tasks (a rewritten question keeps its names) write freely."""
+        if prompt.task != "answer":
+            return None
+        from llama_cpp import LogitsProcessorList  # noqa: PLC0415 - optional, present once loaded
+
+        lang = "zh" if prompt.lang == "zh" else "en"
+        if lang not in self._banned:
+            pieces = [model.detokenize([token]).decode("utf-8", "replace") for token in range(model.n_vocab())]
+            self._banned[lang] = np.fromiter((bool(_OTHER_SCRIPT[lang].search(p.encode())) for p in pieces),
+                                             dtype=bool, count=len(pieces))
+            if lang == "zh":
+                self._capitals = {token: p.strip() for token, p in enumerate(pieces) if _CAPITALS.fullmatch(p.strip())
+                                  and not p.strip().isdigit()}
+        banned = self._banned[lang]
+        if lang == "zh":
+            acronyms = " ".join(_ACRONYM.findall(" ".join(m["content"] for m in prompt.messages)))
+            allowed = [token for token, text in self._capitals.items() if text in acronyms]
+            banned = banned.copy()
+            banned[allowed] = False
+
+        def mask(_ids: Any, logits: np.ndarray) -> np.ndarray:
+            logits[banned] = -np.inf
+            return logits
+
+        return LogitsProcessorList([mask])
 
     @contextmanager
     def _locked(self) -> Iterator[None]:

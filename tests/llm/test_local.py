@@ -110,6 +110,7 @@ def test_chinese_question_is_answered_in_chinese_from_the_english_passage(local_
     assert answer.answerable and answer.language == "zh"
     assert answer.llm == "local" and not answer.fallback, (answer.fallback_reason, answer.sentences)
     assert re.search(r"[\u4e00-\u9fff]{4}", answer.answer)  # written in Chinese
+    assert not re.search(r"[a-z]", answer.answer), answer.answer  # no English word copied into it
     assert any("World Trade Organization" in c.text for c in answer.citations)  # cited to the English original
 
 
