@@ -64,16 +64,20 @@ def word_senses(text: str) -> list[frozenset[str]]:
     return list(words.values())
 
 
-def overlap(question_words: list[frozenset[str]], text: str, rarity: Callable[[str], float]) -> float:
+def overlap(question_words: list[frozenset[str]], weights: list[float], text: str) -> float:
     """The question's words the text has, each weighted by how rare it is in the collection
-    (its rarest form): "Zhejiang" decides between two sentences that both say "pilot free
-    trade zone". Equal weights let the common words of a topic outvote the one that names
-    the asked thing (extractive accuracy tune / held-out / blind / blind2 0.793 / 0.796 /
-    0.775 / 0.816 -> 0.805 / 0.815 / 0.825 / 0.842)."""
+    (``rarest``): "Zhejiang" decides between two sentences that both say "pilot free trade
+    zone". Equal weights let the common words of a topic outvote the one that names the
+    asked thing (extractive accuracy tune / held-out / blind / blind2 0.793 / 0.796 / 0.775 /
+    0.816 -> 0.805 / 0.815 / 0.825 / 0.842)."""
     found = bilingual_terms(text)
-    weights = [max(rarity(form) for form in word) for word in question_words]
     total = sum(weights)
     return sum(w for word, w in zip(question_words, weights, strict=True) if word & found) / total if total else 0.0
+
+
+def rarest(question_words: list[frozenset[str]], rarity: Callable[[str], float]) -> list[float]:
+    """Each question word's weight: its rarest form's rarity (once per question, not per sentence)."""
+    return [max(rarity(form) for form in word) for word in question_words]
 
 
 class Collection(Protocol):
@@ -119,11 +123,12 @@ class SentenceRanker:
         texts = [passages[i].text[s:e] for i, (s, e) in spans]
         similarity = self.semantics.statements(texts) @ self.semantics.question(question)
         question_words = word_senses(question)
+        weights = rarest(question_words, collection.rarity)
         question_zh = has_cjk(question)
         off_name = unnamed(question, passages, collection)
         ranked = []
         for (i, span), sim, text in zip(spans, similarity, texts, strict=True):
-            share = overlap(question_words, text, collection.rarity)
+            share = overlap(question_words, weights, text)
             meaning = float(sim) + CROSS_LINGUAL_OFFSET * (has_cjk(text) != question_zh)
             bonus = (FIRST_PASSAGE_BONUS / (i + 1) + ASKED_KIND_BONUS * gives_asked(question, text)
                      - UNNAMED_PENALTY * off_name[i])
