@@ -10,9 +10,9 @@ from collections.abc import Callable
 from bench.context import Context
 from bench.report import Section, table
 from qa.evaluation import evaluate_retrieval
-from qa.retrieval import RETRIEVERS
+from qa.retrieval import SEARCH_MODES
 
-MODES = ("hybrid", *RETRIEVERS)
+MODES = SEARCH_MODES
 GROUPS = ("all", "lang=en", "lang=zh", "dir=zh→en", "dir=en→zh", "dir=same")
 K = 5
 
@@ -56,7 +56,9 @@ def run(ctx: Context) -> Section:
         f"(`qa.evaluation.evaluate_retrieval`), k={K}. Corpus: `{ctx.corpus_dir.name}/`, "
         f"{ctx.service.retriever().reader.chunk_count()} chunks; embedder `{ctx.embedder.name}`. Modes: `hybrid` "
         f"fuses {', '.join(f'`{m}`' for m in ctx.settings.retrievers)} by reciprocal rank and orders "
-        "the top k by their best sentence (`qa.ranking.by_best_sentence`, what the service returns); each other "
+        "the top k by their best sentence (`qa.ranking.by_best_sentence`, what the service returns); `translated` "
+        "is hybrid over a Chinese question with the local model's English rendering beside it, what answers "
+        "retrieve with (English questions search as in hybrid; its latency includes the model call); each other "
         "mode is one list alone (`sentences` ranks a chunk by its best sentence vector). Latency: one query at a "
         "time after one warm-up search and with the collection's sentence vectors loaded, as a running service "
         "has them, including the query embedding (all but bm25).",

@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     judge_min: float = Field(
         0.7, ge=0, le=1, description="Answerability: lowest probability the judge gives that the quotes answer the "
         "question at which it stays answerable (fitted on bench/questions/tune.jsonl + dev by bench/answerability.py).")
+    translate: str = Field(
+        "auto", description="Retrieval: the backend that renders a Chinese question in English, searched together with "
+        "the Chinese words (a name in qa.llm.BACKENDS that generates); auto = local when installed, off = none.")
     generate: Literal["auto", "always", "never"] = Field(
         "auto", description="When a generative backend is asked after the evidence: always, never (the quotes are the "
         "answer), or auto (when the quotes are in another language than the question, or for a follow-up).")

@@ -31,7 +31,7 @@ from core.errors import QAError, RateLimited
 from core.settings import Settings
 from qa import metrics
 from qa.limits import BodySizeLimit, RateLimit
-from qa.llm import judge_name, resolve_name
+from qa.llm import judge_name, resolve_name, translator_name
 from qa.logs import AccessLog, request_id_of
 from qa.openapi import document_errors
 from qa.routers import api, slack, web
@@ -112,8 +112,8 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
 
 
 def check_llm_name(settings: Settings) -> None:
-    """Refuse at start-up a backend name (answer or judge) that ``qa.llm.BACKENDS`` does not know."""
-    for variable, check in (("QA_LLM", resolve_name), ("QA_JUDGE", judge_name)):
+    """Refuse at start-up a backend name (answer, judge, translator) that ``qa.llm.BACKENDS`` does not know."""
+    for variable, check in (("QA_LLM", resolve_name), ("QA_JUDGE", judge_name), ("QA_TRANSLATE", translator_name)):
         try:
             check(settings)
         except ValueError as exc:

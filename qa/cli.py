@@ -15,9 +15,8 @@ from pathlib import Path
 from core.errors import BadRequest, QAError
 from core.settings import load_settings
 from qa.llm import BACKENDS
-from qa.retrieval import RETRIEVERS
+from qa.retrieval import SEARCH_MODES
 
-SEARCH_MODES = ["hybrid", *RETRIEVERS]
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -43,16 +43,30 @@ def choose_quotes(ranked: list[RankedSentence], passages: list[Passage], limit: 
     top = ranked[0].score
     by_place = {r.place: r for r in ranked}
     chosen = [by_place[lead]] if lead in by_place else []
-    chosen += [r for r in ranked[:2] if r.score >= top * SECOND_QUOTE and r not in chosen]
+    said = {r.text.strip() for r in chosen}
+    for r in _distinct(ranked)[:2]:
+        if r.score >= top * SECOND_QUOTE and r.text.strip() not in said:
+            chosen.append(r)
+            said.add(r.text.strip())
     for r in list(chosen):
         following = [key for key in by_place if key[0] == r.passage and key[1][0] >= r.span[1]]
         if not following:
             continue
         nxt = by_place[min(following, key=lambda key: key[1])]
         gap = passages[r.passage].text[r.span[1]:nxt.span[0]]
-        if "\n\n" not in gap and nxt.score >= top * CONTINUATION and nxt not in chosen:
+        if "\n\n" not in gap and nxt.score >= top * CONTINUATION and nxt.text.strip() not in said:
             chosen.append(nxt)
+            said.add(nxt.text.strip())
     return [Quote(r.passage, r.span, _closed(r.text.strip())) for r in chosen[:limit]]
+
+
+def _distinct(ranked: list[RankedSentence]) -> list[RankedSentence]:
+    """Each sentence text once: two chunks of one document that overlap by less than half
+    (both kept by retrieval) can share a sentence, which would be quoted twice."""
+    first: dict[str, RankedSentence] = {}
+    for r in ranked:
+        first.setdefault(r.text.strip(), r)
+    return list(first.values())
 
 
 def build_evidence(quotes: list[Quote], passages: list[Passage], decision: Answerability,

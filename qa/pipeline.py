@@ -61,6 +61,7 @@ class Turn:
     history: list[dict]
     llm: LLM
     judge: LLM | None = None  # reads the quotes to confirm they answer (qa.answerability.confirm)
+    search: str = ""  # what retrieval and ranking read, when more than the standalone question
     fallback_reason: str = ""
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -80,6 +81,7 @@ def run(service: Service, question: str, history: list[dict], k: int,
     started = time.perf_counter()
     settings = service.settings
     turn = understand(service, question, history, llm_name)
+    translate(service, turn)
     yield Meta(turn.standalone, turn.llm.name, turn.lang, turn.judge.name if turn.judge else "")
 
     found = find_evidence(service, turn, k)
@@ -123,12 +125,28 @@ def find_evidence(service: Service, turn: Turn, k: int) -> Found:
     """Retrieve, rank sentences, decide answerability and quote: all before any model."""
     settings = service.settings
     with _timed(turn, "retrieve"):
-        passages, ranked = service.find(turn.standalone, k)
+        passages, ranked = service.find(turn.search or turn.standalone, k)
     with _timed(turn, "evidence"):
         decision = answerability.decide(turn.standalone, ranked, passages, service.retriever(), settings)
         quotes = choose_quotes(ranked, passages, settings.evidence_quotes, lead=decision.lead)
         evidence = build_evidence(quotes, passages, decision.verdict, turn.lang)
     return Found(passages, ranked, quotes, evidence)
+
+
+def translate(service: Service, turn: Turn) -> None:
+    """A Chinese question is searched and ranked with its English rendering beside its own
+    words (``Service.searched_as``). e5-small matches a Chinese question to the English
+    sentence that answers it weakly (centred cosines of 0.1-0.2), and a dictionary gloss
+    reads word by word; the model translates the question as a whole. Measured on the 77
+    Chinese questions of dev, tune and held-out with evidence: hit@1 0.714 -> 0.857, hit@5
+    0.974 both ways, about 1.2 s each. English questions are left alone: the 1.5B model's
+    Chinese renderings moved as many English questions down as up."""
+    if turn.lang != "zh":
+        return
+    with _timed(turn, "translate"):
+        searched = service.searched_as(turn.standalone)
+    if searched != turn.standalone:
+        turn.search = searched
 
 
 def judge(turn: Turn, found: Found, settings: Settings) -> Found:

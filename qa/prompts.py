@@ -51,6 +51,14 @@ def _over_sources(question: str, sources: list[tuple[int, str]], instruction: st
     return [{"role": "system", "content": template("system.md")}, {"role": "user", "content": user}]
 
 
+def translate_prompt(question: str) -> Prompt:
+    """A Chinese question in English, for retrieval. Under the answer's system prompt, so
+    llama.cpp keeps that prefix cached for the answer that follows."""
+    user = template("translate.md").format(question=question)
+    messages = [{"role": "system", "content": template("system.md")}, {"role": "user", "content": user}]
+    return Prompt("translate", messages, question, "en")
+
+
 def condense_prompt(question: str, history: list[Message], lang: str) -> Prompt:
     lines = "\n".join(f"{m['role']}: {m['content']}" for m in history[-6:])
     user = template("condense.md").format(history=lines, question=question)

@@ -29,6 +29,10 @@ from textkit.names import names
 from textkit.terms import terms
 
 RETRIEVERS = ("dense", "sentences", "bm25")
+# What search can be asked for (qa.service.Service.search): hybrid, what search shows;
+# translated, hybrid over a Chinese question with its English rendering beside it, as
+# answers retrieve (a model call, about a second); or one retriever's list alone.
+SEARCH_MODES = ("hybrid", "translated", *RETRIEVERS)
 # Added to a chunk's similarity when it is in the other language than the question, before
 # the dense and sentence lists are ranked. Measured hit@1 dev / tune / held-out / blind /
 # blind2 / unseen: 0.679 / 0.768 / 0.648 / 0.725 / 0.789 / 0.691 at 0 -> 0.679 / 0.817 /

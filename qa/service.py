@@ -13,7 +13,7 @@ import time
 from collections.abc import Generator
 from pathlib import Path
 
-from core.errors import NotFound, QAError
+from core.errors import LLMUnavailable, NotFound, QAError
 from core.settings import Settings
 from index.build import BuildReport, build_index
 from index.embedding import Embedder, shared_embedder
@@ -21,16 +21,19 @@ from index.store import IndexReader, current_version
 from qa import pipeline
 from qa.answer_types import Answer
 from qa.events import Event, Final
-from qa.llm import LLM, create_llm, judge_name, resolve_name
+from qa.llm import LLM, create_llm, judge_name, resolve_name, translator_name
 from qa.passages import Passage
+from qa.prompts import translate_prompt
 from qa.ranking import RankedSentence, SentenceRanker, by_best_sentence
 from qa.retrieval import Retriever
 from qa.semantics import Semantics
 from qa.verification import ClaimChecker
 from textkit.gloss import readings
+from textkit.language import language_of
 from textkit.terms import chinese_names
 
 log = logging.getLogger(__name__)
+TRANSLATE_TOKENS = 64  # a question's English rendering
 
 
 class Service:
@@ -77,7 +80,24 @@ class Service:
         retriever's list (``mode``, for evaluation) comes as that retriever ranks it."""
         if mode == "hybrid":
             return self.find(query, k)[0]
+        if mode == "translated":
+            return self.find(self.searched_as(query), k)[0]
         return self.retriever().search(query, k or self.settings.top_k, mode=mode)
+
+    def searched_as(self, question: str) -> str:
+        """What answers retrieve and rank with: a Chinese question with its English rendering
+        beside its own words (``qa.pipeline.translate`` says why); the question alone when it
+        is English, no translator is set, or the translator fails."""
+        translator = self.translator()
+        if language_of(question) != "zh" or translator is None:
+            return question
+        try:
+            english = "".join(translator.stream(translate_prompt(question), max_tokens=TRANSLATE_TOKENS))
+        except LLMUnavailable as exc:
+            log.warning("translator %s failed (%s); searching with the question alone", translator.name, exc)
+            return question
+        english = " ".join(english.strip().splitlines()[:1]).strip()
+        return f"{question} {english}" if english else question
 
     def find(self, query: str, k: int | None = None) -> tuple[list[Passage], list[RankedSentence]]:
         """The passages hybrid search finds, in the order of their best sentence, and every
@@ -108,18 +128,19 @@ class Service:
     # --- start-up ---
     def warm(self, llm: str | None = None, *, background: bool = True) -> None:
         """Load now what the first question would otherwise wait seconds for: the index and
-        its sentence vectors (``warm_index``), the generator and the judge."""
+        its sentence vectors (``warm_index``), the generator, the judge and the translator."""
         self.warm_index(background=background)
         try:
             self.llm(llm).warm()
         except QAError as exc:
             log.error("LLM %s not ready, answers fall back to extractive: %s", llm or self.settings.llm, exc)
-        try:
-            judge = self.judge()
-            if judge is not None:
-                judge.warm()
-        except QAError as exc:
-            log.error("judge not ready, the fast answerability decision stands alone: %s", exc)
+        for role, helper in (("judge", self.judge), ("translator", self.translator)):
+            try:
+                backend = helper()
+                if backend is not None:
+                    backend.warm()
+            except QAError as exc:
+                log.error("%s not ready, answers go on without it: %s", role, exc)
 
     def warm_index(self, *, background: bool = True) -> None:
         """The index, the embedding model and the Chinese dictionaries; then the sentence
@@ -162,6 +183,12 @@ class Service:
         """The backend that confirms the quotes answer (QA_JUDGE), or None."""
         name = judge_name(self.settings)
         return self.llm(name) if name else None
+
+    def translator(self) -> LLM | None:
+        """The generative backend that renders Chinese questions in English (QA_TRANSLATE), or None."""
+        name = translator_name(self.settings)
+        backend = self.llm(name) if name else None
+        return backend if backend is not None and backend.generative else None
 
     def ask(self, question: str, history: list[dict] | None = None, k: int | None = None,
             llm: str | None = None) -> Answer:

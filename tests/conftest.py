@@ -22,14 +22,14 @@ def embedder():
 
 @pytest.fixture(scope="session")
 def corpus_settings(tmp_path_factory, embedder) -> Settings:
-    """Settings over an index of the shipped corpus, built once per test session. No judge:
-    the fast decision alone, so tests that do not load the local model stay quick; the
-    judge's tests (tests/qa/test_judge.py) turn it on."""
+    """Settings over an index of the shipped corpus, built once per test session. No judge
+    and no translator: the fast decision alone, so tests that do not load the local model
+    stay quick; their own tests (tests/qa/test_judge.py, test_translate.py) turn them on."""
     root = tmp_path_factory.mktemp("shipped")
     corpus = root / "corpus"
     shutil.copytree(REPO_ROOT / "corpus", corpus)
     settings = Settings(corpus_dir=corpus, index_dir=root / "index", feedback_db=root / "feedback.sqlite",
-                        llm="extractive", judge="off", llm_cache_dir=REPO_ROOT / ".cache" / "models",
+                        llm="extractive", judge="off", translate="off", llm_cache_dir=REPO_ROOT / ".cache" / "models",
                         rate_limit_per_minute=0)
     build_index(settings, embedder, progress=False)
     return settings

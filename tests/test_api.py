@@ -19,7 +19,7 @@ from qa.app import create_app
 from qa.cli import main
 from qa.llm import BACKENDS
 from qa.passages import Passage
-from qa.retrieval import RETRIEVERS
+from qa.retrieval import SEARCH_MODES
 from qa.service import Service
 from qa.routers.responses import (Document, DocumentsResponse, FeedbackCreated, FeedbackPage, Health, LoadFailure,
                                   RankedPassage, ReindexReport, SearchResponse)
@@ -191,7 +191,7 @@ def test_the_mirrored_bodies_have_exactly_the_fields_of_what_they_mirror():
 
 def test_request_choices_are_the_registries():
     schemas = create_app(Settings(llm="extractive")).openapi()["components"]["schemas"]
-    assert schemas["SearchRequest"]["properties"]["mode"]["enum"] == ["hybrid", *RETRIEVERS]
+    assert schemas["SearchRequest"]["properties"]["mode"]["enum"] == list(SEARCH_MODES)
     [named, null] = schemas["AskRequest"]["properties"]["llm"]["anyOf"]
     assert named["enum"] == list(BACKENDS) and null == {"type": "null"}
 

@@ -16,7 +16,7 @@ from typing import Literal, Protocol
 from core.settings import Settings
 
 Message = dict[str, str]  # {"role": "system"|"user"|"assistant", "content": "..."}
-Task = Literal["answer", "condense", "judge"]
+Task = Literal["answer", "condense", "judge", "translate"]
 
 
 @dataclass
@@ -90,11 +90,21 @@ def resolve_name(settings: Settings, name: str | None = None) -> str:
 
 
 def judge_name(settings: Settings) -> str | None:
-    """The backend that judges answerability: ``auto`` means the local model when
-    llama-cpp-python is installed, ``off`` (or auto without it) none."""
-    if settings.judge == "off" or (settings.judge == "auto" and not importlib.util.find_spec("llama_cpp")):
+    """The backend that judges answerability (QA_JUDGE), or None."""
+    return _helper(settings, settings.judge)
+
+
+def translator_name(settings: Settings) -> str | None:
+    """The backend that renders Chinese questions in English for retrieval (QA_TRANSLATE), or None."""
+    return _helper(settings, settings.translate)
+
+
+def _helper(settings: Settings, choice: str) -> str | None:
+    """A model that helps the answer: ``auto`` means the local model when llama-cpp-python
+    is installed, ``off`` (or auto without it) none."""
+    if choice == "off" or (choice == "auto" and not importlib.util.find_spec("llama_cpp")):
         return None
-    return resolve_name(settings, "local" if settings.judge == "auto" else settings.judge)
+    return resolve_name(settings, "local" if choice == "auto" else choice)
 
 
 def create_llm(settings: Settings, name: str | None = None) -> LLM:

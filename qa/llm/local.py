@@ -172,8 +172,9 @@ class LocalLLM(LLM):
         technologies") or answers in English outright; with those tokens out of reach it
         translates them (tune, crosslingual: Chinese answers 0.67 -> 0.77 of all, accuracy
         unchanged). An acronym of the prompt stays writable; a name becomes 海南, not
-        HAINAN. Other tasks (a rewritten question keeps its names) write freely."""
-        if prompt.task != "answer":
+        HAINAN. A translation for retrieval is held to English the same way. Other tasks (a
+        rewritten question keeps its names) write freely."""
+        if prompt.task not in ("answer", "translate"):
             return None
         from llama_cpp import LogitsProcessorList  # noqa: PLC0415 - optional, present once loaded
 

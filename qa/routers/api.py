@@ -24,7 +24,7 @@ from qa.events import Event
 from qa.llm import BACKENDS
 from qa.openapi import API_KEY_REQUIRED
 from qa.passages import Passage
-from qa.retrieval import RETRIEVERS
+from qa.retrieval import SEARCH_MODES
 from qa.routers.deps import ServiceDep, require_api_key
 from qa.routers.responses import Document, DocumentsResponse, Health, ReindexReport, SearchResponse
 from qa.service import Service
@@ -46,7 +46,7 @@ def _one_of(names: Iterable[str]) -> tuple[AfterValidator, WithJsonSchema]:
     return AfterValidator(check), WithJsonSchema({"type": "string", "enum": list(choices)})
 
 
-SearchMode = Annotated[str, *_one_of(("hybrid", *RETRIEVERS))]
+SearchMode = Annotated[str, *_one_of(SEARCH_MODES)]
 LLMName = Annotated[str, *_one_of(BACKENDS)]
 
 
@@ -57,7 +57,8 @@ class _Strict(BaseModel):
 class SearchRequest(_Strict):
     query: str = Field(min_length=1, max_length=10_000, description="What to search for, English or Chinese.")
     k: int = Field(5, ge=1, le=50, description="How many passages to return.")
-    mode: SearchMode = Field("hybrid", description="hybrid, or one retriever alone (for comparison).")
+    mode: SearchMode = Field("hybrid", description="hybrid; translated (hybrid over a Chinese query with its English "
+                             "rendering beside it, as answers retrieve: a model call); or one retriever alone.")
 
 
 class HistoryMessage(_Strict):
