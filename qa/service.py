@@ -8,6 +8,7 @@ without blocking queries: they keep using the old version until the new one is l
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Generator
@@ -34,6 +35,7 @@ from textkit.terms import chinese_names
 
 log = logging.getLogger(__name__)
 TRANSLATE_TOKENS = 64  # a question's English rendering
+_MARKER = re.compile(r"\[\d+\]")
 
 
 class Service:
@@ -96,7 +98,8 @@ class Service:
         except LLMUnavailable as exc:
             log.warning("translator %s failed (%s); searching with the question alone", translator.name, exc)
             return question
-        english = " ".join(english.strip().splitlines()[:1]).strip()
+        # Its first line, without the [n] the answer's system prompt asks of every sentence.
+        english = _MARKER.sub(" ", (english.strip().splitlines() or [""])[0]).strip()
         return f"{question} {english}" if english else question
 
     def find(self, query: str, k: int | None = None) -> tuple[list[Passage], list[RankedSentence]]:
