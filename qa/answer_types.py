@@ -76,7 +76,8 @@ class Answer(BaseModel):
     llm: str = Field(description="Backend whose text is shown ('extractive' when the quotes are the answer).")
     fallback: bool = Field(False, description="True when the chosen model's text could not be shown.")
     fallback_reason: str = Field(
-        "", description="Why not: the model failed, timed out, or its answer did not pass verification.")
+        "", description="Why not: the model failed or timed out, its answer did not pass verification, "
+        "or it did not give what was asked (a date, a figure) while the quotes do.")
     timings_ms: dict[str, float] = Field(default_factory=dict)
 
     def to_dict(self) -> dict:

@@ -320,16 +320,22 @@ def gives_asked(question: str, text: str) -> bool:
 def lacks(question: str, sentence: str, before: str, passage: str) -> str:
     """What of the asked slot the sentence does not give: "figure", "date", "rank", "place",
     "firm", "named:<what the question wrote>", or "" when nothing is missing."""
+    return unfilled(question, sentence) or _unnamed(slot(question), sentence, before, passage)
+
+
+def unfilled(question: str, text: str) -> str:
+    """The kind of fact asked for ("figure", "date", "rank", "place", "firm") that ``text``
+    does not give, or "" (also when the question asks for none of them). A generated
+    answer is held to it too: one that restates the wrong sentence gives no date for "when"."""
     asked = slot(question)
     checks = (  # in this order, each run only when asked for
-        ("figure", bool(asked.figure), lambda: gives_figure(asked, sentence)),
-        ("date", asked.date, lambda: gives_date(asked, sentence)),
-        ("rank", bool(asked.rank), lambda: gives_rank(asked.rank, sentence)),
-        ("place", asked.place, lambda: gives_place(question, sentence)),
-        ("firm", asked.firm, lambda: gives_firm(sentence)),
+        ("figure", bool(asked.figure), lambda: gives_figure(asked, text)),
+        ("date", asked.date, lambda: gives_date(asked, text)),
+        ("rank", bool(asked.rank), lambda: gives_rank(asked.rank, text)),
+        ("place", asked.place, lambda: gives_place(question, text)),
+        ("firm", asked.firm, lambda: gives_firm(text)),
     )
-    gap = next((name for name, wanted, given in checks if wanted and not given()), "")
-    return gap or _unnamed(asked, sentence, before, passage)
+    return next((name for name, wanted, given in checks if wanted and not given()), "")
 
 
 def _unnamed(asked: Asked, sentence: str, before: str, passage: str) -> str:

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING
 from core.errors import BadRequest, InputTooLarge, LLMTimeout, LLMUnavailable
 from qa import answerability, prompts
 from qa.answer_types import Answer, Evidence
-from qa.citations import verify
+from qa.asked import unfilled
+from qa.citations import Verified, verify
 from qa.condense import accept_rewrite, join_with_previous
 from qa.events import Event, EvidenceFound, Final, Meta, Token
 from qa.evidence import Quote, build_evidence, choose_quotes
@@ -46,6 +47,8 @@ FALLBACKS = {
     "timed_out": ("the model timed out, so the answer quotes the documents", "模型超时，因此回答直接引用文件原文"),
     "not_verified": ("the model's answer did not pass verification, so the answer quotes the documents",
                      "模型的回答未通过核验，因此回答直接引用文件原文"),
+    "unanswered": ("the model's answer did not give what was asked, so the answer quotes the documents",
+                   "模型的回答没有给出所问的内容，因此回答直接引用文件原文"),
     "cannot_start": ("the model could not start ({}), so the answer quotes the documents",
                      "模型无法启动（{}），因此回答直接引用文件原文"),
 }
@@ -100,11 +103,12 @@ def run(service: Service, question: str, history: list[dict], k: int,
         return
     with _timed(turn, "verify"):
         verified = verify(generated.text, numbered, service.checker)
-    if not verified.citations:
-        _fall_back(turn, "not_verified")
+    rejected = rejection(turn.standalone, verified, evidence)
+    if rejected:
+        _fall_back(turn, rejected)
     answer = respond(turn, evidence, started)
     answer.sentences = verified.sentences
-    if verified.citations:
+    if not rejected:
         answer.answer, answer.citations, answer.llm = verified.text, verified.citations, turn.llm.name
     yield Final(answer)
 
@@ -252,6 +256,19 @@ def generate(turn: Turn, prompt: Prompt, settings: Settings) -> Generator[Event,
     finally:
         turn.timings["generate"] = _ms(started)
     return Generated(text="".join(pieces).strip())
+
+
+def rejection(question: str, verified: Verified, evidence: Evidence) -> str:
+    """Why the verified answer does not replace the quotes (a key of FALLBACKS), or "".
+    Every sentence it keeps is supported, yet it may restate the wrong one: asked when RCEP
+    talks began, the local model copied the sentence on its signing, verbatim, in place of
+    the quote that gives 2013. When the quotes give the kind of fact asked for (a date, a
+    figure, a place…) the answer must give one too."""
+    if not verified.citations:
+        return "not_verified"
+    if unfilled(question, verified.text) and not unfilled(question, evidence.text):
+        return "unanswered"
+    return ""
 
 
 def respond(turn: Turn, evidence: Evidence, started: float) -> Answer:

@@ -376,6 +376,21 @@ def test_a_model_that_refuses_cannot_overrule_the_answerability_decision(server,
     assert answer.fallback and "did not pass verification" in answer.fallback_reason
 
 
+def test_a_verbatim_answer_that_restates_the_wrong_sentence_leaves_the_quotes(server, openai_service):
+    """Every sentence is verbatim, so verification keeps it; but it dates the signing, and
+    the question asks when the agreement took effect, which the quotes do give."""
+    def model(request: Request) -> str:
+        n, signed = sentence(shown(request), "fifteen economies signed")
+        return f"{signed} [{n}]"
+
+    server.responder = model
+    answer = openai_service.ask("When did RCEP take effect?", llm="openai")
+    assert len(answer_requests(server)) == 1
+    assert answer.answerable and answer.llm == "extractive" and "1 January 2022" in answer.answer
+    assert answer.fallback and "did not give what was asked" in answer.fallback_reason
+    assert [s.supported for s in answer.sentences] == [True]  # verified, and still not the answer
+
+
 def test_server_errors_fall_back_to_a_flagged_extractive_answer(server, openai_service):
     server.responder = lambda request: status(500)
     answer = openai_service.ask("How many trips did China-Europe freight trains make in 2020?", llm="openai")
