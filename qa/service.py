@@ -31,11 +31,13 @@ from qa.semantics import Semantics
 from qa.verification import ClaimChecker
 from textkit.gloss import readings
 from textkit.language import language_of
+from textkit.numbers import quantities, supported
 from textkit.terms import chinese_names
 
 log = logging.getLogger(__name__)
 TRANSLATE_TOKENS = 64  # a question's English rendering
 _MARKER = re.compile(r"\[\d+\]")
+_SPACES = re.compile(r"\s+")
 
 
 class Service:
@@ -100,6 +102,7 @@ class Service:
             return question
         # Its first line, without the [n] the answer's system prompt asks of every sentence.
         english = _MARKER.sub(" ", (english.strip().splitlines() or [""])[0]).strip()
+        english = _invented_figures_cut(english, question)
         return f"{question} {english}" if english else question
 
     def find(self, query: str, k: int | None = None) -> tuple[list[Passage], list[RankedSentence]]:
@@ -211,3 +214,16 @@ class Service:
             for backend in self._llms.values():
                 backend.close()
             self._llms.clear()
+
+
+def _invented_figures_cut(english: str, question: str) -> str:
+    """The rendering without figures the question does not have. Asked "how many" or
+    "when", the 1.5B model often answers instead of translating ("There were 3,000
+    companies at the third CIIE"): its words still find the sentence that answers (a
+    prompt that stopped the answering lost hit@1), its made-up figure must not."""
+    asked = quantities(question)
+    for q in sorted(quantities(english), key=lambda q: -q.span[0]):
+        written = english[q.span[0]:q.span[1]]  # "14th Five-Year Plan" renders 十四五: a name, kept
+        if q.kind != "ordinal" and any(ch.isdigit() for ch in written) and not supported(q, asked):
+            english = english[:q.span[0]] + english[q.span[1]:]
+    return _SPACES.sub(" ", english).strip()

@@ -25,6 +25,19 @@ def test_a_chinese_question_is_searched_with_its_english_rendering(translating):
     english = searched.split(" ", 1)[1]
     assert re.search(r"\bRCEP\b", english) and not re.search(r"[\u4e00-\u9fff]|\[\d\]", english)
     assert translating.searched_as("When were the RCEP talks launched?") == "When were the RCEP talks launched?"
+    assert not re.search(r"\d", english)  # the question has no figure: any the model wrote is made up
+
+
+def test_figures_the_question_lacks_are_cut_from_the_rendering_and_its_own_kept():
+    from qa.service import _invented_figures_cut
+
+    question = "第三届进博会有多少家企业参展？"
+    assert _invented_figures_cut("There were 3,000 companies at the third CIIE.", question) == \
+        "There were companies at the third CIIE."
+    assert _invented_figures_cut("How many trains ran in 2020, up 50%?", "2020年开行多少列？") == \
+        "How many trains ran in 2020, up ?"
+    assert _invented_figures_cut("What does the 14th Five-Year Plan target?", "十四五规划的目标是什么？") == \
+        "What does the 14th Five-Year Plan target?"
 
 
 def test_the_translation_finds_the_english_sentence_a_chinese_question_asks_for(service, translating):
