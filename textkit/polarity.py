@@ -58,6 +58,13 @@ DIRECTIONS: dict[str, list[tuple[str, str]]] = {
         ("before", "after"), ("early", "late"), ("earlier", "later"), ("began", "ended"), ("start", "end"),
         ("之前", "之后"), ("提前", "推迟"), ("开始", "结束"), ("首次", "再次"),
     ],
+    # Paying or being let off: "需要缴纳展位费" about "Exhibitors were exempted from fees"
+    # has no negation word on either side, yet says the opposite.
+    "charge": [
+        ("charge", "exempt"), ("charged", "exempted"), ("charges", "exempts"), ("levy", "waive"),
+        ("levied", "waived"), ("pay", "waive"),
+        ("缴纳", "免缴"), ("交纳", "免交"), ("收取", "免收"), ("征收", "免征"), ("收费", "免费"),
+    ],
     "membership": [
         ("join", "leave"), ("joined", "left"), ("joining", "leaving"), ("signed", "rejected"),
         ("passed", "rejected"), ("adopted", "rejected"), ("positive", "negative"),

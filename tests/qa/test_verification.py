@@ -58,6 +58,10 @@ def test_a_flipped_direction_fails_in_either_language():
     assert not same_direction("集装箱运量同比下降56%。", TEU.split(". ", maxsplit=1)[0])
     assert not same_direction("China will restrict imports.", "China will encourage imports.")
     assert same_direction("China will encourage imports.", "China will encourage imports and restrict exports.")
+    fees = "Exhibitors were exempted from fees."
+    assert not same_direction("网上广交会参展企业需要缴纳展位费。", fees)
+    assert not same_direction("Exhibitors were charged fees.", fees)
+    assert same_direction("参展企业免收展位费。", fees)
 
 
 def test_swapped_roles_fail_and_a_moved_phrase_or_reordered_list_does_not():
