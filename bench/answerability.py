@@ -45,6 +45,7 @@ def features(service: Service, items: list[dict]) -> list[Row]:
     retriever = service.retriever()
     for item in items:
         turn = pipeline.understand(service, item["question"], [], "extractive")
+        pipeline.translate(service, turn)  # what answers rank with: the fit must see the same
         found = pipeline.find_evidence(service, turn, service.settings.top_k)
         signals = answerability.signals(turn.standalone, found.ranked, found.passages, retriever)
         judged = pipeline.judge(turn, found, service.settings).evidence.answerability.judged
