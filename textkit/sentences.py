@@ -13,6 +13,10 @@ from textkit.language import CJK_END
 
 # A sentence ends at . ! ? (followed by space) or at a Chinese stop, which needs no space.
 SENTENCE_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s)|[。！？；]+[\u201d\u2019」』）]*")
+# ... except the full stop of an abbreviation: "Order No. 4 of 2020" is one sentence, not
+# two (the second, "4 of 2020.", once answered a "how many" question with its 4).
+_NUMBERING = re.compile(r"\b(?:No|Nos|Art|Arts|Vol|Fig|para|pp?)\.\s+(?=\d)")
+_TITLE = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|vs|cf)|\be\.g|\bi\.e)\.\s")
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 
 
@@ -34,7 +38,7 @@ def split_units(text: str) -> list[Unit]:
             units.append(Unit(line.start(), line.end(), heading_level=len(heading.group(1))))
             continue
         cursor = 0
-        for end in [m.end() for m in SENTENCE_END.finditer(body)] + [len(body)]:
+        for end in [m.end() for m in SENTENCE_END.finditer(body) if not _abbreviation(body, m)] + [len(body)]:
             piece = body[cursor:end]
             if piece.strip():
                 lead = len(piece) - len(piece.lstrip())
@@ -42,6 +46,14 @@ def split_units(text: str) -> list[Unit]:
                 units.append(Unit(line.start() + cursor + lead, line.start() + end - trail))
             cursor = end
     return units
+
+
+def _abbreviation(body: str, stop: re.Match) -> bool:
+    """The stop closes an abbreviation that a number or a name follows."""
+    if stop.group(0) != ".":
+        return False
+    start = body.rfind(" ", 0, stop.start()) + 1
+    return any((m := p.match(body, start)) is not None and m.end() > stop.end() for p in (_NUMBERING, _TITLE))
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -99,6 +99,12 @@ def test_english_sentences_split_at_stops_followed_by_space_only():
         "Tariffs fell 2.5 percent.", "Exports rose!", "Why?", "See annex 2.5 below"]
 
 
+def test_an_abbreviation_before_a_number_or_a_name_ends_no_sentence():
+    text = "It was issued as Order No. 4 of 2020. Dr. Wang e.g. signed it. We said no. 3 came."
+    assert [text[u.start:u.end] for u in split_units(text)] == [
+        "It was issued as Order No. 4 of 2020.", "Dr. Wang e.g. signed it.", "We said no.", "3 came."]
+
+
 def test_pdf_chunks_carry_the_page_they_start_on(rows, small_reader):
     pages = [row.page for row in rows["valuation"]]
     assert pages[0] == 1 and len(set(pages)) > 1
