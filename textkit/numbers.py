@@ -182,10 +182,14 @@ def _read(match: re.Match, text: str, context: tuple[int | None, int | None]) ->
     return [_with_unit(value, span, text)]
 
 
+# "Order No. 3", "Article 12": a number that names an item, as an ordinal does, counts nothing.
+_NUMBERED = re.compile(r"\b(?:No|Nos|Art|Article|Chapter|Section|Annex)\.?\s*$")
+
+
 def _digits(g: dict, text: str, span: tuple[int, int]) -> Quantity:
     """A written number: an ordinal (14th), a year (2020, 2020年) or an amount with its scale and unit."""
     value = float(g["num"].replace(",", ""))
-    if g["ordsuffix"]:
+    if g["ordsuffix"] or _NUMBERED.search(text, max(0, span[0] - 12), span[0]):
         return Quantity("ordinal", value, span)
     scale = g["scale"]
     if scale:

@@ -63,6 +63,9 @@ def test_years_ordinals_and_multiples():
     assert values("7.3 times the number, 7.3倍") == [("times", 7.3), ("times", 7.3)]
     assert values("the 127th session, 第127届, 第三届, 首批") == [
         ("ordinal", 127.0), ("ordinal", 127.0), ("ordinal", 3.0), ("ordinal", 1.0)]
+    # A number that names an item counts nothing: Order No. 3 lists 70 measures, not 3.
+    assert values("Order No. 3 of 2021 lists 70 measures; Article 12") == [
+        ("ordinal", 3.0), ("year", 2021.0), ("number", 70.0), ("ordinal", 12.0)]
 
 
 @pytest.mark.parametrize("text", ["一带一路", "进一步扩大", "统一标准", "5G and B2B", "3D displays", "COVID-19",
