@@ -42,7 +42,7 @@ _CHARGE = re.compile(
     r"|关税|罚款|收费标准", re.I)
 _MONEY = re.compile(
     r"\bhow much (?:money|funding)\b|\bwhat (?:is|was|are|were) (?:[\w'-]+ ){0,5}"
-    r"(?:amount|value|turnover|sales|revenue|budget|investment|cost)\b|金额|额|多少钱|资金", re.I)
+    r"(?:amount|value|turnover|sales|revenue|budget|investment|cost)\b|金额|额|多少钱|资金|价值|总值|产值", re.I)
 # A size is any figure: an area, a sum, a count.
 _SIZE = re.compile(
     r"\bhow (?:much|large|big)\b|\bwhat (?:is|was|are|were) (?:[\w'-]+ ){0,5}(?:size|scale|volume)\b|多大|规模", re.I)

@@ -13,6 +13,8 @@ from qa.asked import lacks, slot, unmentioned
     ("What were China's cross-border e-commerce retail sales in 2019?", "money", False, "", False),
     ("Roughly how large was the total exhibition space of the third CIIE?", "size", False, "", False),
     ("What is the maximum fine under the Export Control Law?", "charge", False, "", False),
+    ("2020年中欧班列运输的货物总价值是多少？", "money", False, "", False),
+    ("RCEP对企业有什么价值？", "", False, "", False),  # no figure asked
     ("When did the Export Control Law take effect?", "", True, "", False),
     ("通知要求港口收费清理在什么期限前完成？", "", True, "", False),
     ("Which country was the first to ratify RCEP?", "", False, "first", True),
@@ -93,6 +95,8 @@ def test_a_year_the_sentence_does_not_state_is_taken_from_its_passage():
     ("国家外贸转型升级基地数量最多的是哪个省？", "全国基地总数达到578家。", "rank"),
     ("What was the total turnover of the 127th Canton Fair?", "About 25,000 exporters took part in the 127th fair.",
      "figure"),  # a count of exporters is no sum of money
+    ("2020年中欧班列运输的货物总价值是多少？", "The trains carried about 1.14 million TEU of containers in 2020.",
+     "figure"),  # a count of containers is no value
     ("海南自由贸易港的企业所得税税率是多少？", "RCEP约占全球人口和经济总量的三成。", "figure"),  # a share, not of a tax
     ("海南自由贸易港的企业所得税税率是多少？", "区域内货物贸易将实现零关税，关税税率降至0%。", "figure"),  # a tariff
     ("RCEP成员中哪个国家最晚完成核准？", "RCEP是全球人口最多、经贸规模最大的自由贸易区。", "rank"),  # most, not last
