@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from qa.citations import strip_markers
 from textkit.language import has_cjk
 from textkit.names import mentions, names
 from textkit.numbers import Quantity, quantities, supported
@@ -30,8 +31,10 @@ from textkit.terms import chinese_names, fold, jieba_segmenter, terms
 # well as by 八个) and without ratios (倍, 成).
 _COUNT_MEASURES = "家项列批次条名位种座所件艘辆人天年月届类国部枚"
 # Chinese asks for a figure with 多少/几/多大: "比重要提高" asks which products, not how much.
-_ZH_ASKS_FIGURE = re.compile(rf"多少|几[个{_COUNT_MEASURES}]|多大|多高|多快|多长|多久")
-_COUNT = re.compile(r"\bhow many\b|\bwhat (?:is|was|are|were) the (?:total )?number of\b|数量|多少|几", re.I)
+# 近几年, 这几天, 过去几个月 are "the last few years", not a question.
+_ZH_FEW = r"(?<![近这前去头])几"
+_ZH_ASKS_FIGURE = re.compile(rf"多少|{_ZH_FEW}[个{_COUNT_MEASURES}]|多大|多高|多快|多长|多久")
+_COUNT = re.compile(rf"\bhow many\b|\bwhat (?:is|was|are|were) the (?:total )?number of\b|数量|多少|{_ZH_FEW}", re.I)
 _SHARE = re.compile(
     r"\brates?\b|\b(?:what|which) (?:percentage|share|proportion)|\b(?:percentage|proportion)\b|\bby how much\b"
     r"|\bhow fast\b|\bhow much (?:did|does|do|will|has|have) [^?]*\b(?:grow|rise|increase|fall|drop|decline|expand)"
@@ -100,7 +103,7 @@ _EN_COUNTED = re.compile(r"\bhow many ((?:[a-z-]+,? (?:and )?){1,4})", re.I)
 _EN_COUNTED_STOP = frozenset(re.findall(
     r"\w+", "did do does are were is was will would can could have has had in of at for on by to from new more "
     "other and the a an different separate"))
-_ZH_COUNTED = re.compile(rf"(?:多少|几(?=[{_COUNT_MEASURES}]))([{_COUNT_MEASURES}]?)([\u4e00-\u9fff]*)")
+_ZH_COUNTED = re.compile(rf"(?:多少|{_ZH_FEW}(?=[{_COUNT_MEASURES}]))([{_COUNT_MEASURES}]?)([\u4e00-\u9fff]*)")
 # A levy's rate is answered only by a sentence about that levy: a tax rate by one that says
 # "tax" or 税, whatever other percentage it gives (the question's word -> what may answer).
 _LEVIES = (  # a named tax first: a tariff is a tax, yet gives no income-tax rate
@@ -213,11 +216,15 @@ def _gives_count(counted: tuple[str, ...], counts: list[Quantity], text: str) ->
     (产品 is glossed "good; merchandise", never "product") to hold a count to a word."""
     if not counts or not counted or has_cjk("".join(counted)) != has_cjk(text):
         return bool(counts)
-    if not has_cjk(text):
-        said = {fold(w) for w in re.findall(r"[a-z-]+", text.lower())}
-        return any(word in said for word in counted)
+    if not has_cjk(text):  # the counted word beside the number: "ten localities … the companies" counts no companies
+        return any(_beside(counted, text, q.span) for q in counts)
     measure, noun = counted
     return (not measure or any(text[q.span[1]:q.span[1] + 1] == measure for q in counts)) and noun in text
+
+
+def _beside(words: tuple[str, ...], text: str, span: tuple[int, int], reach: int = 40) -> bool:
+    near = text[max(0, span[0] - reach):span[1] + reach].lower()
+    return bool(set(words) & {fold(w) for w in re.findall(r"[a-z-]+", near)})
 
 
 def gives_date(asked: Asked, text: str) -> bool:
@@ -321,6 +328,20 @@ def lacks(question: str, sentence: str, before: str, passage: str) -> str:
     """What of the asked slot the sentence does not give: "figure", "date", "rank", "place",
     "firm", "named:<what the question wrote>", or "" when nothing is missing."""
     return unfilled(question, sentence) or _unnamed(slot(question), sentence, before, passage)
+
+
+# A question answered by yes or no: restating it is the answer ("会得到支持吗" -> "会得到支持").
+_YES_NO = re.compile(r"[吗么][？?\s]*$|是否|是不是|能否|可否|会不会|有没有"
+                     r"|^\s*(?:is|are|was|were|do|does|did|will|would|can|could|should|has|have|had|must|may)\b", re.I)
+
+
+def restates(question: str, text: str) -> bool:
+    """``text`` only repeats the question's own words: asked which kind of medical services
+    to export more of, the local model wrote that the circular names medical services with
+    Chinese characteristics [1], the question minus its "which". It gives nothing asked."""
+    if _YES_NO.search(question):
+        return False
+    return not set(terms(strip_markers(text))) - set(terms(question))
 
 
 def unfilled(question: str, text: str) -> str:

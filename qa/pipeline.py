@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from core.errors import BadRequest, InputTooLarge, LLMTimeout, LLMUnavailable
 from qa import answerability, prompts
 from qa.answer_types import Answer, Evidence
-from qa.asked import unfilled
+from qa.asked import restates, unfilled
 from qa.citations import Verified, verify
 from qa.condense import accept_rewrite, join_with_previous
 from qa.events import Event, EvidenceFound, Final, Meta, Token
@@ -263,9 +263,11 @@ def rejection(question: str, verified: Verified, evidence: Evidence) -> str:
     Every sentence it keeps is supported, yet it may restate the wrong one: asked when RCEP
     talks began, the local model copied the sentence on its signing, verbatim, in place of
     the quote that gives 2013. When the quotes give the kind of fact asked for (a date, a
-    figure, a place…) the answer must give one too."""
+    figure, a place…) the answer must give one too; and it must say more than the question."""
     if not verified.citations:
         return "not_verified"
+    if restates(question, verified.text):
+        return "unanswered"
     if unfilled(question, verified.text) and not unfilled(question, evidence.text):
         return "unanswered"
     return ""

@@ -391,6 +391,14 @@ def test_a_verbatim_answer_that_restates_the_wrong_sentence_leaves_the_quotes(se
     assert [s.supported for s in answer.sentences] == [True]  # verified, and still not the answer
 
 
+def test_an_answer_that_repeats_the_question_leaves_the_quotes(server, openai_service):
+    """It cites a passage and says nothing the question did not: "which" stays unanswered."""
+    server.responder = lambda request: "Service exports will be expanded [1]."
+    answer = openai_service.ask("Which service exports will be expanded?", llm="openai")
+    assert answer.answerable and answer.llm == "extractive" and "Traditional Chinese Medicine" in answer.answer
+    assert answer.fallback and "did not give what was asked" in answer.fallback_reason
+
+
 def test_server_errors_fall_back_to_a_flagged_extractive_answer(server, openai_service):
     server.responder = lambda request: status(500)
     answer = openai_service.ask("How many trips did China-Europe freight trains make in 2020?", llm="openai")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.asked import lacks, slot, unmentioned
+from qa.asked import lacks, restates, slot, unmentioned
 
 
 @pytest.mark.parametrize(("question", "figure", "date", "rank", "place"), [
@@ -15,6 +15,7 @@ from qa.asked import lacks, slot, unmentioned
     ("What is the maximum fine under the Export Control Law?", "charge", False, "", False),
     ("2020年中欧班列运输的货物总价值是多少？", "money", False, "", False),
     ("RCEP对企业有什么价值？", "", False, "", False),  # no figure asked
+    ("商务部怎么评价这些平台最近几年的建设成效？", "", False, "", False),  # 近几年: the last few years
     ("When did the Export Control Law take effect?", "", True, "", False),
     ("通知要求港口收费清理在什么期限前完成？", "", True, "", False),
     ("Which country was the first to ratify RCEP?", "", False, "first", True),
@@ -101,6 +102,9 @@ def test_a_year_the_sentence_does_not_state_is_taken_from_its_passage():
     ("海南自由贸易港的企业所得税税率是多少？", "区域内货物贸易将实现零关税，关税税率降至0%。", "figure"),  # a tariff
     ("RCEP成员中哪个国家最晚完成核准？", "RCEP是全球人口最多、经贸规模最大的自由贸易区。", "rank"),  # most, not last
     ("Which city had the most China-Europe trains?", "Trains passed ten thousand for the first time.", "rank"),
+    ("How many companies were approved in the first batch to export used cars?",
+     "A first batch of ten localities began such exports and selected the companies allowed to handle them.",
+     "figure"),  # ten localities, not ten companies
     ("Which company shipped the first used cars abroad?",
      "The Ministry of Commerce allowed a first batch of ten localities to export used cars.", "firm"),
     ("Of the 578 national upgrading bases, how many make textiles?", "The total number of bases reached 578.",
@@ -135,3 +139,16 @@ def test_an_english_name_is_found_in_a_chinese_passage_by_pinyin_or_initials():
     assert unmentioned("When did the Yangshan terminal open?", passage) == ()  # 洋山 in pinyin
     assert unmentioned("When did the Pudong terminal open?", passage) == ("Pudong",)
     assert unmentioned("What does the China-Cambodia FTZ cover?", passage) == ("China-Cambodia FTZ",)
+
+
+@pytest.mark.parametrize(("question", "answer", "empty"), [
+    ("通知点名要扩大哪一类具有中国特色的医药服务出口？", "通知点名要扩大具有中国特色的医药服务出口[1]。", True),
+    ("通知点名要扩大哪一类具有中国特色的医药服务出口？", "通知点名要扩大中医药服务出口[1]。", False),
+    ("Which service exports will be expanded?", "Service exports will be expanded [1].", True),
+    ("Which service exports will be expanded?", "Exports of Traditional Chinese Medicine services [1].", False),
+    # Restating a yes-or-no question is its answer.
+    ("边境地区的电商等新型贸易业态会得到支持吗？", "边境地区的电商等新型贸易业态会得到支持[1]。", False),
+    ("Will service exports be expanded?", "Service exports will be expanded [1].", False),
+])
+def test_an_answer_that_only_repeats_the_question_gives_nothing(question, answer, empty):
+    assert restates(question, answer) is empty
