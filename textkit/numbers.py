@@ -182,8 +182,11 @@ def _read(match: re.Match, text: str, context: tuple[int | None, int | None]) ->
     return [_with_unit(value, span, text)]
 
 
-# "Order No. 3", "Article 12": a number that names an item, as an ordinal does, counts nothing.
-_NUMBERED = re.compile(r"\b(?:No|Nos|Art|Article|Chapter|Section|Annex)\.?\s*$")
+# The words that name an item by its number ("Order No. 3", "Article 12", "Fig. 2"): that
+# number counts nothing, as an ordinal does, and the label's full stop ends no sentence
+# (textkit.sentences).
+ITEM_LABEL = r"\b(?:No|Nos|Art|Arts|Article|Chapter|Section|Annex|Vol|Fig|para|pp?)\.?"
+_NUMBERED = re.compile(rf"{ITEM_LABEL}\s*$")
 
 
 def _digits(g: dict, text: str, span: tuple[int, int]) -> Quantity:

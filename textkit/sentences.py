@@ -10,13 +10,16 @@ import re
 from dataclasses import dataclass
 
 from textkit.language import CJK_END
+from textkit.numbers import ITEM_LABEL
 
 # A sentence ends at . ! ? (followed by space) or at a Chinese stop, which needs no space.
 SENTENCE_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s)|[。！？；]+[\u201d\u2019」』）]*")
 # ... except the full stop of an abbreviation: "Order No. 4 of 2020" is one sentence, not
-# two (the second, "4 of 2020.", once answered a "how many" question with its 4).
-_NUMBERING = re.compile(r"\b(?:No|Nos|Art|Arts|Vol|Fig|para|pp?)\.\s+(?=\d)")
-_TITLE = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|vs|cf)|\be\.g|\bi\.e)\.\s")
+# two (the second, "4 of 2020.", once answered a "how many" question with its 4). Each
+# pattern ends where the stop does; an item's label needs its number after it.
+_LABEL_END = re.compile(rf"{ITEM_LABEL}$")
+_SHORT_END = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|vs|cf|e\.g|i\.e)\.$")
+_NUMBER_NEXT = re.compile(r"\s+\d")
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 
 
@@ -52,8 +55,9 @@ def _abbreviation(body: str, stop: re.Match) -> bool:
     """The stop closes an abbreviation that a number or a name follows."""
     if stop.group(0) != ".":
         return False
-    start = body.rfind(" ", 0, stop.start()) + 1
-    return any((m := p.match(body, start)) is not None and m.end() > stop.end() for p in (_NUMBERING, _TITLE))
+    window = (max(0, stop.start() - 8), stop.end())
+    return bool(_SHORT_END.search(body, *window)
+                or (_LABEL_END.search(body, *window) and _NUMBER_NEXT.match(body, stop.end())))
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
