@@ -32,6 +32,7 @@ from qa.llm import LLM, Prompt
 from qa.passages import Passage
 from qa.ranking import RankedSentence
 from textkit.language import in_language, language_of
+from textkit.numbers import zh_scales
 
 if TYPE_CHECKING:
     from core.settings import Settings
@@ -101,8 +102,9 @@ def run(service: Service, question: str, history: list[dict], k: int,
         _fall_back(turn, generated.failure)
         yield Final(respond(turn, evidence, started))
         return
+    text = zh_scales(generated.text) if turn.lang == "zh" else generated.text
     with _timed(turn, "verify"):
-        verified = verify(generated.text, numbered, service.checker)
+        verified = verify(text, numbered, service.checker)
     rejected = rejection(turn.standalone, verified, evidence)
     if rejected:
         _fall_back(turn, rejected)

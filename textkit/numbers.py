@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from typing import cast
 
@@ -60,7 +61,7 @@ PATTERN = re.compile(
     rf"|(?P<mdy>\b(?P<m2>{_MONTH})\s+(?:(?P<d2>\d{{1,2}})\b(?!,\d)(?:,?\s+(?P<y2>\d{{4}}))?|(?P<y3>\d{{4}})\b))"
     rf"|(?P<fraction>\b(?:a|one)\s+(?P<den>tenth|fifth|quarter|third|half)\b|(?P<zden>{_ZH_NUMERAL})分之(?P<znum>{_ZH_NUMERAL}))"
     rf"|{_NOT_AFTER_WORD}(?P<num>{_DIGITS})(?P<ordsuffix>st|nd|rd|th)?(?![A-Za-z0-9])"
-    rf"(?:\s*(?P<scale>hundred|thousand|million|billion|trillion|万亿|百万|千万|亿|万|千)(?![a-z]))?"
+    rf"(?:\s*(?P<scale>hundred|thousand|million|billion|trillion|万亿|百万|千万|十亿|亿|万|千)(?![a-z]))?"
     rf"|(?P<word>\b(?:{_EN_NUM})(?:-(?:{'|'.join(EN_UNITS)}))?\b(?!-hand)(?:\s+(?P<wscale>hundred|thousand|million|billion|trillion)\b)?)"
     rf"|(?P<twice>\btwice\b)"
     rf"|(?P<ordinal>\b(?:{'|'.join(EN_ORDINALS)})\b(?!-hand))"
@@ -217,8 +218,23 @@ def _date(y, m, d, year: int | None, span: tuple[int, int]) -> Quantity:
     return Quantity("date", (y, int(m), int(d) if d else None), span)
 
 
+# Chinese counts in 万 and 亿: "1.8百万" and "5.1十亿" are "million" and "billion" rendered word
+# for word, which no Chinese reader writes (and no Chinese source says: 180万, 51亿).
+_WESTERN_SCALE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(百万|千万|十亿)")
+_TO_ZH_SCALE = {"百万": (100, "万"), "千万": (1000, "万"), "十亿": (10, "亿")}
+
+
+def zh_scales(text: str) -> str:
+    """"1.8百万件" -> "180万件", "5.1十亿美元" -> "51亿美元": the same figure, as Chinese writes it."""
+    def rewrite(match: re.Match) -> str:
+        factor, scale = _TO_ZH_SCALE[match.group(2)]
+        value = f"{Decimal(match.group(1)) * factor:f}"
+        return (value.rstrip("0").rstrip(".") if "." in value else value) + scale
+    return _WESTERN_SCALE.sub(rewrite, text)
+
+
 def _zh_scale(scale: str) -> float:
-    return {"千": 1e3, "万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8, "万亿": 1e12}[scale]
+    return {"千": 1e3, "万": 1e4, "百万": 1e6, "千万": 1e7, "十亿": 1e9, "亿": 1e8, "万亿": 1e12}[scale]
 
 
 def zh_numeral(text: str) -> float:

@@ -450,6 +450,19 @@ def test_chinese_question_is_answered_in_chinese_from_a_chinese_passage(server, 
     assert answer.citations[0].doc_id == "2021-12-rcep-implementation-zh"
 
 
+def test_a_million_rendered_word_for_word_is_written_as_chinese_counts_and_still_verified(server, openai_service):
+    """"1.8 million" rendered "1.8百万" reads as no Chinese source would write it: 180万."""
+    def model(request: Request) -> str:
+        n, _ = sentence(shown(request), "1.8 million")
+        return f"第127届网上广交会展示了约1.8百万件展品[{n}]。"
+
+    server.responder = model
+    answer = openai_service.ask("第127届网上广交会展示了多少件展品？", llm="openai")
+    assert answer.answerable and not answer.fallback and answer.llm == "openai"
+    assert "180万件展品" in answer.answer and "百万" not in answer.answer
+    assert "1.8 million" in answer.citations[0].text
+
+
 def test_chinese_question_outside_the_documents_gets_the_chinese_refusal_without_asking(server, openai_service):
     server.responder = lambda request: "文件中没有提及这个问题。"
     answer = openai_service.ask("2018年世界杯冠军是哪个国家？", llm="openai")

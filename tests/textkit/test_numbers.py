@@ -3,7 +3,7 @@ passage whichever way either side writes it."""
 
 import pytest
 
-from textkit.numbers import Quantity, quantities, supported, zh_numeral
+from textkit.numbers import Quantity, quantities, supported, zh_numeral, zh_scales
 
 
 def values(text: str) -> list[tuple[str, object]]:
@@ -103,3 +103,13 @@ def test_yi_is_a_figure_before_a_time_or_ending_a_phrase():
     assert values("一个月内") == [("number", 1.0)]
     assert values("新服务一项。") == [("number", 1.0)]
     assert values("一年") == [("number", 1.0)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("展示了1.8百万件展品", "展示了180万件展品"), ("约5.1十亿美元", "约51亿美元"), ("12百万", "1200万"),
+    ("1.25千万人", "1250万人"), ("0.5十亿", "5亿"), ("1.0百万", "100万"),
+    ("数百万", "数百万"), ("4.65万亿美元", "4.65万亿美元"), ("726.2亿美元", "726.2亿美元"),
+])
+def test_western_scales_are_rewritten_as_chinese_counts_of_the_same_value(text, expected):
+    assert zh_scales(text) == expected
+    assert [q.value for q in quantities(zh_scales(text))] == [q.value for q in quantities(text)]
