@@ -102,16 +102,18 @@ def run(service: Service, question: str, history: list[dict], k: int,
         _fall_back(turn, generated.failure)
         yield Final(respond(turn, evidence, started))
         return
-    text = zh_scales(generated.text) if turn.lang == "zh" else generated.text
     with _timed(turn, "verify"):
-        verified = verify(text, numbered, service.checker)
+        verified = verify(generated.text, numbered, service.checker)
     rejected = rejection(turn.standalone, verified, evidence)
     if rejected:
         _fall_back(turn, rejected)
     answer = respond(turn, evidence, started)
     answer.sentences = verified.sentences
     if not rejected:
-        answer.answer, answer.citations, answer.llm = verified.text, verified.citations, turn.llm.name
+        # Figures in Chinese counts after verification, which read them either way: the
+        # multilingual embedding scores "180万" further from "1.8 million" than "1.8百万".
+        text = zh_scales(verified.text) if turn.lang == "zh" else verified.text
+        answer.answer, answer.citations, answer.llm = text, verified.citations, turn.llm.name
     yield Final(answer)
 
 
