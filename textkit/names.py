@@ -2,8 +2,9 @@
 
 A claim may name a party only if its passage names it too, in either language: 东盟 is
 ASEAN, 广交会 the Canton Fair. The table is data, built by reading the shipped corpus
-(its English briefs and their Chinese counterparts); a name missing here is still
-checked as a capitalised English word, just not across languages. Each entry has a class
+(its English briefs and their Chinese counterparts), plus the regions Chinese policy texts
+name by short forms a dictionary gloss cannot expand (京津冀, 粤港澳大湾区); a name missing
+here is still checked as a capitalised English word, just not across languages. Each entry has a class
 so that the adversarial evaluation can swap a name for another of its kind.
 """
 
@@ -51,6 +52,12 @@ place|Fujian|福建
 place|Sichuan|四川
 place|Xiongan New Area; Xiongan|雄安新区; 雄安
 place|Yangtze Delta; Yangtze River Delta|长三角; 长江三角洲
+place|Yangtze River Economic Belt|长江经济带
+place|Beijing-Tianjin-Hebei|京津冀
+place|Guangdong-Hong Kong-Macao Greater Bay Area; Greater Bay Area|粤港澳大湾区; 大湾区
+place|Pearl River Delta|珠江三角洲; 珠三角
+place|Hong Kong|香港
+place|Macao; Macau|澳门
 place|Europe; European|欧洲
 place|Asia|亚洲
 place|Africa|非洲

@@ -141,6 +141,18 @@ def test_an_english_name_is_found_in_a_chinese_passage_by_pinyin_or_initials():
     assert unmentioned("What does the China-Cambodia FTZ cover?", passage) == ("China-Cambodia FTZ",)
 
 
+def test_a_regions_name_is_found_under_its_chinese_short_form():
+    """Policy texts name regions by short forms (粤港澳大湾区, 京津冀) that no word-by-word
+    gloss turns into "Guangdong-Hong Kong-Macao Greater Bay Area" or "Beijing-Tianjin-Hebei"."""
+    hunan = "湖南自贸试验区着力打造联通长江经济带和粤港澳大湾区的国际投资贸易走廊。"
+    assert unmentioned("Which pilot free trade zone links the Yangtze River Economic Belt with the "
+                       "Guangdong-Hong Kong-Macao Greater Bay Area?", hunan) == ()
+    assert unmentioned("What links the Greater Bay Area with Hong Kong?", hunan) == ("Hong Kong",)
+    circular = "The coordinated development of Beijing-Tianjin-Hebei will be pushed forward."
+    assert unmentioned("京津冀协同发展在文件中怎么提？", circular) == ()
+    assert unmentioned("珠三角地区如何发展？", circular) == ("珠三角",)
+
+
 @pytest.mark.parametrize(("question", "answer", "empty"), [
     ("通知点名要扩大哪一类具有中国特色的医药服务出口？", "通知点名要扩大具有中国特色的医药服务出口[1]。", True),
     ("通知点名要扩大哪一类具有中国特色的医药服务出口？", "通知点名要扩大中医药服务出口[1]。", False),
