@@ -374,6 +374,13 @@ def _unnamed(asked: Asked, sentence: str, before: str, passage: str) -> str:
         if sentence_year and not supported(figure, near if dated else everywhere):
             return f"named:{written}"
         sought = Quantity("year", float(figure.date[0] or 0)) if figure.kind == "date" else figure
-        if not supported(sought, everywhere):
+        if not supported(sought, everywhere) and not (
+                _edition(figure, written) and supported(Quantity("ordinal", figure.value), everywhere)):
             return f"named:{written}"
     return ""
+
+
+def _edition(figure: Quantity, written: str) -> bool:
+    """"130届广交会" without its 第 names the 130th session, as an English source writes it;
+    read alone, "130届" may also count sessions, so it stays a number elsewhere."""
+    return figure.kind == "number" and written[-1:] in "届期"

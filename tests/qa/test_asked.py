@@ -90,6 +90,9 @@ def test_a_year_the_sentence_does_not_state_is_taken_from_its_passage():
     ("中欧班列2021年开行了多少列？", "国家发展改革委2021年1月19日介绍，2020年中欧班列共开行12406列。", "named:2021年"),
     ("What was the total turnover of the 127th Canton Fair?", "The 126th fair had a turnover of 29 billion dollars.",
      "named:127th"),
+    ("130届广交会有多少家企业线下参展？", "The 130th fair hosted roughly 7,800 exhibitors offline.",
+     ""),  # 130届 is the 130th
+    ("129届广交会有多少家企业线下参展？", "The 130th fair hosted roughly 7,800 exhibitors offline.", "named:129届"),
     ("What interest rate applies to foreign trade loans?", "Banks should lend 100 billion yuan to trade firms.",
      "figure"),
     ("Which ports will pilot paperless declaration?", "The paperless declaration scope should be expanded.", "place"),
