@@ -20,6 +20,9 @@ SENTENCE_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s)|[。！？；]+[\u
 _LABEL_END = re.compile(rf"{ITEM_LABEL}$")
 _SHORT_END = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|vs|cf|e\.g|i\.e)\.$")
 _NUMBER_NEXT = re.compile(r"\s+\d")
+# No English sentence starts in lower case: "Investment Co. acquired a stake" is one sentence
+# (split, the "which company" question lost its answer's company).
+_LOWER_NEXT = re.compile(r"\s+[a-z]")
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 
 
@@ -52,11 +55,11 @@ def split_units(text: str) -> list[Unit]:
 
 
 def _abbreviation(body: str, stop: re.Match) -> bool:
-    """The stop closes an abbreviation that a number or a name follows."""
+    """The stop closes an abbreviation: a lower-case word follows it, or a number or a name."""
     if stop.group(0) != ".":
         return False
     window = (max(0, stop.start() - 8), stop.end())
-    return bool(_SHORT_END.search(body, *window)
+    return bool(_LOWER_NEXT.match(body, stop.end()) or _SHORT_END.search(body, *window)
                 or (_LABEL_END.search(body, *window) and _NUMBER_NEXT.match(body, stop.end())))
 
 

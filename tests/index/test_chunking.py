@@ -105,6 +105,12 @@ def test_an_abbreviation_before_a_number_or_a_name_ends_no_sentence():
         "It was issued as Order No. 4 of 2020.", "Dr. Wang e.g. signed it.", "We said no.", "3 came."]
 
 
+def test_a_full_stop_before_a_lower_case_word_ends_no_sentence():
+    text = "In 2014 Henan Civil Aviation Development and Investment Co. acquired a stake. It grew."
+    assert [text[u.start:u.end] for u in split_units(text)] == [
+        "In 2014 Henan Civil Aviation Development and Investment Co. acquired a stake.", "It grew."]
+
+
 def test_pdf_chunks_carry_the_page_they_start_on(rows, small_reader):
     pages = [row.page for row in rows["valuation"]]
     assert pages[0] == 1 and len(set(pages)) > 1
