@@ -99,6 +99,9 @@ _ZH_PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:省|市(?!场)|港(?!口)|县|�
 # place is a capitalised word, not an acronym (ASEAN, WTO).
 _PROPER = re.compile(r"(?<=[a-z0-9,;] )[A-Z][A-Za-z]+(?:[ -][A-Z][A-Za-z]+)*")
 _PLACE_NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
+# ... but a capitalised label with its numeral names an item, not a party: "Phase IV" is 四期.
+_ITEM = re.compile(r"(?:^|[ -])(?:Phase|Stage|Part|Round|Batch|Chapter|Article|Section|Annex|Volume|Level|Grade|Class|"
+                   r"Type)(?: [IVX]+)?$")
 _EN_COUNTED = re.compile(r"\bhow many ((?:[a-z-]+,? (?:and )?){1,4})", re.I)
 _EN_COUNTED_STOP = frozenset(re.findall(
     r"\w+", "did do does are were is was will would can could have has had in of at for on by to from new more "
@@ -265,7 +268,8 @@ def unmentioned(question: str, text: str) -> tuple[str, ...]:
     table = names(question)
     known = {form for name, _ in table for form in name.forms}
     missing = [question[start:end] for name, (start, end) in table if not mentions(name, text)]
-    proper = [m.group(0) for m in _PROPER.finditer(question) if not any(m.group(0) in form for form in known)]
+    found = (_ITEM.sub("", m.group(0)) for m in _PROPER.finditer(question))
+    proper = [name for name in found if name and not any(name in form for form in known)]
     if proper:
         said = bilingual_terms(text)
         missing += [name for name in proper if not _said(name, text, said)]

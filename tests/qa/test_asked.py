@@ -142,6 +142,8 @@ def test_an_english_name_is_found_in_a_chinese_passage_by_pinyin_or_initials():
     assert unmentioned("When did the Yangshan terminal open?", passage) == ()  # 洋山 in pinyin
     assert unmentioned("When did the Pudong terminal open?", passage) == ("Pudong",)
     assert unmentioned("What does the China-Cambodia FTZ cover?", passage) == ("China-Cambodia FTZ",)
+    assert unmentioned("When did the Yangshan Phase IV terminal open?", passage) == ()  # an item, not a name
+    assert unmentioned("What does Chapter 3 of the Pudong plan say?", passage) == ("Pudong",)
 
 
 def test_a_regions_name_is_found_under_its_chinese_short_form():
