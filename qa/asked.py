@@ -48,7 +48,8 @@ _MONEY = re.compile(
     r"(?:amount|value|turnover|sales|revenue|budget|investment|cost)\b|金额|额|多少钱|资金|价值|总值|产值", re.I)
 # A size is any figure: an area, a sum, a count.
 _SIZE = re.compile(
-    r"\bhow (?:much|large|big)\b|\bwhat (?:is|was|are|were) (?:[\w'-]+ ){0,5}(?:size|scale|volume)\b|多大|规模", re.I)
+    r"\bhow (?:much|large|big)\b|\bwhat (?:is|was|are|were) (?:[\w'-]+ ){0,5}(?:size|scale|volume)\b|多大|规模"
+    r"|\bwhat (?:is|was|are|were) (?:[\w'-]+ ){0,5}(?-i:area|space) of\b", re.I)  # not "the Lin-gang Special Area"
 _DATE = re.compile(
     r"^\s*when\b|\bwhen (?:did|does|do|was|were|is|are|will|would|has|have|had|can|should|must)\b"
     r"|\b(?:what|which|in what) (?:year|date|month|day)\b|\bdeadline\b|\bby what time\b"

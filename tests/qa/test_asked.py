@@ -12,6 +12,8 @@ from qa.asked import lacks, restates, slot, unmentioned
     ("第三届进博会意向成交额比上届增长了多少？", "share", False, "", False),
     ("What were China's cross-border e-commerce retail sales in 2019?", "money", False, "", False),
     ("Roughly how large was the total exhibition space of the third CIIE?", "size", False, "", False),
+    ("What is the planned total area of the Lin-gang Special Area?", "size", False, "", False),
+    ("What is the Lin-gang Special Area?", "", False, "", False),  # a name, not a size
     ("What is the maximum fine under the Export Control Law?", "charge", False, "", False),
     ("2020年中欧班列运输的货物总价值是多少？", "money", False, "", False),
     ("RCEP对企业有什么价值？", "", False, "", False),  # no figure asked
