@@ -129,6 +129,7 @@ _DOCUMENT_YEAR = re.compile(
     r"|\d{4}年(?:版|[^，。？！,.?!]{0,20}?(?:通知|意见|规划|文件|清单|方案|规定|办法|措施|法(?![规律])))", re.I)
 _COUNTABLE = frozenset({"number", "teu"})
 _MONEY_KINDS = frozenset({"usd", "cny"})
+_DURATION = re.compile(r"\s*(?:(?:days?|weeks?|months?|years?|hours?)\b|天|周|星期|个月|小时)", re.I)
 _ANSWERED_BY = {"share": frozenset({"percent", "times"}), "money": _MONEY_KINDS,
                 "charge": _MONEY_KINDS | {"percent", "times"}}
 
@@ -208,7 +209,9 @@ def gives_figure(asked: Asked, text: str) -> bool:
     found = [q for q in quantities(text) if q.kind not in ("year", "date", "ordinal") and not supported(q, given)]
     if asked.figure in _ANSWERED_BY:
         return bool({q.kind for q in found} & _ANSWERED_BY[asked.figure])
-    if asked.figure == "size" or not asked.counted:  # "面积是多少": any figure
+    if asked.figure == "size":  # any figure but a span of time: "two weeks after" sizes nothing
+        return any(not _DURATION.match(text, q.span[1]) for q in found)
+    if not asked.counted:  # "面积是多少": any figure
         return bool(found)
     return _gives_count(asked.counted, [q for q in found if q.kind in _COUNTABLE], text)
 

@@ -103,6 +103,10 @@ def test_a_year_the_sentence_does_not_state_is_taken_from_its_passage():
      "figure"),  # a count of exporters is no sum of money
     ("2020年中欧班列运输的货物总价值是多少？", "The trains carried about 1.14 million TEU of containers in 2020.",
      "figure"),  # a count of containers is no value
+    ("What is the planned total area of the Lin-gang Special Area?",
+     "It was inaugurated on 20 August 2019, two weeks after the plan was published.", "figure"),  # a time is no size
+    ("What is the planned total area of the Lin-gang Special Area?", "It has a planned area of 873 square kilometres.",
+     ""),
     ("海南自由贸易港的企业所得税税率是多少？", "RCEP约占全球人口和经济总量的三成。", "figure"),  # a share, not of a tax
     ("海南自由贸易港的企业所得税税率是多少？", "区域内货物贸易将实现零关税，关税税率降至0%。", "figure"),  # a tariff
     ("RCEP成员中哪个国家最晚完成核准？", "RCEP是全球人口最多、经贸规模最大的自由贸易区。", "rank"),  # most, not last
