@@ -22,7 +22,7 @@ from functools import lru_cache
 from qa.citations import strip_markers
 from textkit.language import has_cjk
 from textkit.names import mentions, names
-from textkit.numbers import Quantity, quantities, supported
+from textkit.numbers import ITEM_LABEL, Quantity, quantities, supported
 from textkit.gloss import bilingual_terms, gloss, spelled
 from textkit.terms import chinese_names, fold, jieba_segmenter, terms
 
@@ -101,8 +101,7 @@ _ZH_PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:省|市(?!场)|港(?!口)|县|�
 _PROPER = re.compile(r"(?<=[a-z0-9,;] )[A-Z][A-Za-z]+(?:[ -][A-Z][A-Za-z]+)*")
 _PLACE_NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
 # ... but a capitalised label with its numeral names an item, not a party: "Phase IV" is 四期.
-_ITEM = re.compile(r"(?:^|[ -])(?:Phase|Stage|Part|Round|Batch|Chapter|Article|Section|Annex|Volume|Level|Grade|Class|"
-                   r"Type)(?: [IVX]+)?$")
+_ITEM = re.compile(rf"(?:^|[ -]){ITEM_LABEL}(?: [IVX]+)?$")
 _EN_COUNTED = re.compile(r"\bhow many ((?:[a-z-]+,? (?:and )?){1,4})", re.I)
 _EN_COUNTED_STOP = frozenset(re.findall(
     r"\w+", "did do does are were is was will would can could have has had in of at for on by to from new more "

@@ -4,8 +4,8 @@ A claim may name a party only if its passage names it too, in either language: �
 ASEAN, 广交会 the Canton Fair. The table is data, built by reading the shipped corpus
 (its English briefs and their Chinese counterparts), plus the regions Chinese policy texts
 name by short forms a dictionary gloss cannot expand (京津冀, 粤港澳大湾区); a name missing
-here is still checked as a capitalised English word, just not across languages. Each entry has a class
-so that the adversarial evaluation can swap a name for another of its kind.
+here is still checked as a capitalised English word, just not across languages. Each
+entry has a class so that the adversarial evaluation can swap a name for another of its kind.
 """
 
 from __future__ import annotations

@@ -183,10 +183,11 @@ def _read(match: re.Match, text: str, context: tuple[int | None, int | None]) ->
     return [_with_unit(value, span, text)]
 
 
-# The words that name an item by its number ("Order No. 3", "Article 12", "Fig. 2"): that
-# number counts nothing, as an ordinal does, and the label's full stop ends no sentence
-# (textkit.sentences).
-ITEM_LABEL = r"\b(?:No|Nos|Art|Arts|Article|Chapter|Section|Annex|Vol|Fig|para|pp?)\.?"
+# The words that name an item by its number ("Order No. 3", "Article 12", "Phase IV"): that
+# number counts nothing, as an ordinal does, the label's full stop ends no sentence
+# (textkit.sentences), and the label is no proper name (qa.asked).
+ITEM_LABEL = (r"\b(?:No|Nos|Art|Arts|Article|Chapter|Section|Annex|Vol|Volume|Fig|para|pp?"
+              r"|Phase|Stage|Part|Round|Batch|Level|Grade|Class|Type)\.?")
 _NUMBERED = re.compile(rf"{ITEM_LABEL}\s*$")
 
 
@@ -221,15 +222,15 @@ def _date(y, m, d, year: int | None, span: tuple[int, int]) -> Quantity:
 # Chinese counts in 万 and 亿: "1.8百万" and "5.1十亿" are "million" and "billion" rendered word
 # for word, which no Chinese reader writes (and no Chinese source says: 180万, 51亿).
 _WESTERN_SCALE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(百万|千万|十亿)")
-_TO_ZH_SCALE = {"百万": (100, "万"), "千万": (1000, "万"), "十亿": (10, "亿")}
+_AS_CHINESE_WRITES = {"百万": "万", "千万": "万", "十亿": "亿"}
 
 
 def zh_scales(text: str) -> str:
     """"1.8百万件" -> "180万件", "5.1十亿美元" -> "51亿美元": the same figure, as Chinese writes it."""
     def rewrite(match: re.Match) -> str:
-        factor, scale = _TO_ZH_SCALE[match.group(2)]
-        value = f"{Decimal(match.group(1)) * factor:f}"
-        return (value.rstrip("0").rstrip(".") if "." in value else value) + scale
+        scale = _AS_CHINESE_WRITES[match.group(2)]
+        factor = int(_zh_scale(match.group(2)) // _zh_scale(scale))
+        return f"{(Decimal(match.group(1)) * factor).normalize():f}{scale}"
     return _WESTERN_SCALE.sub(rewrite, text)
 
 
