@@ -91,7 +91,8 @@ def stages(service: Service, items: list[dict]) -> list[dict]:
         if not evidence.answerability.answerable or not pipeline.should_generate(settings, turn, evidence):
             rows.append(row)
             continue
-        prompt, numbered = pipeline.answer_prompt(turn, found, settings)
+        ask = pipeline.model_task(turn, found, settings)
+        prompt = ask.prompt
         t = time.perf_counter()
         pieces = []
         for piece in local.stream(prompt, max_tokens=settings.llm_max_tokens):
@@ -101,7 +102,7 @@ def stages(service: Service, items: list[dict]) -> list[dict]:
         row["model"] = (time.perf_counter() - t) * 1000
         text = "".join(pieces)
         t = time.perf_counter()
-        verified = verify(text, numbered, service.checker)
+        verified = verify(text, ask.numbered, service.checker)
         row["verify"] = (time.perf_counter() - t) * 1000
         row["prompt_tokens"] = chat_tokens(local.model, prompt.messages)
         row["output_tokens"] = len(local.model.tokenize(text.encode(), add_bos=False)) if text else 0

@@ -74,19 +74,27 @@ def build_evidence(quotes: list[Quote], passages: list[Passage], decision: Answe
     """The quotes with [n] markers and their citations; empty when not answerable."""
     if not decision.answerable or not quotes:
         return Evidence(text="", citations=[], answerability=decision)
-    numbers: dict[int, int] = {}
     citations: list[Citation] = []
     parts = []
-    for quote in quotes:
-        if quote.passage not in numbers:
-            numbers[quote.passage] = len(numbers) + 1
-            citations.append(passages[quote.passage].cite(numbers[quote.passage], quote.span))
-        parts.append(with_marker(quote.text, f"[{numbers[quote.passage]}]"))
+    for n, quote in numbered(quotes):
+        if n > len(citations):
+            citations.append(passages[quote.passage].cite(n, quote.span))
+        parts.append(marked(n, quote))
     langs = {language_of(q.text) for q in quotes}
     quote_lang = langs.pop() if len(langs) == 1 else None
     label = LABELS.get((question_lang, quote_lang or ""), "")
     return Evidence(text=join_sentences(parts), citations=citations, answerability=decision,
                     quote_language=quote_lang, label=label)
+
+
+def numbered(quotes: list[Quote]) -> list[tuple[int, Quote]]:
+    """Each quote with its citation number: passages are numbered 1..N in quoting order."""
+    numbers: dict[int, int] = {}
+    return [(numbers.setdefault(q.passage, len(numbers) + 1), q) for q in quotes]
+
+
+def marked(n: int, quote: Quote) -> str:
+    return with_marker(quote.text, f"[{n}]")
 
 
 def _closed(sentence: str) -> str:

@@ -27,12 +27,13 @@ from qa.asked import restates, unfilled
 from qa.citations import Verified, verify
 from qa.condense import accept_rewrite, join_with_previous
 from qa.events import Event, EvidenceFound, Final, Meta, Token
-from qa.evidence import Quote, build_evidence, choose_quotes
+from qa.evidence import Quote, build_evidence, choose_quotes, marked, numbered
 from qa.llm import LLM, Prompt
 from qa.passages import Passage
 from qa.ranking import RankedSentence
 from textkit.language import in_language, language_of
 from textkit.numbers import zh_scales
+from textkit.sentences import join_sentences
 
 if TYPE_CHECKING:
     from core.settings import Settings
@@ -96,15 +97,19 @@ def run(service: Service, question: str, history: list[dict], k: int,
     if not evidence.answerability.answerable or not should_generate(settings, turn, evidence):
         yield Final(respond(turn, evidence, started))
         return
-    prompt, numbered = answer_prompt(turn, found, settings)
-    generated = yield from generate(turn, prompt, settings)
+    ask = model_task(turn, found, settings)
+    if ask.before:  # shown while the model translates the rest
+        yield Token(ask.before if turn.lang == "zh" else ask.before + " ")
+    generated = yield from generate(turn, ask.prompt, settings)
     if generated.failure:
         _fall_back(turn, generated.failure)
         yield Final(respond(turn, evidence, started))
         return
     with _timed(turn, "verify"):
-        verified = verify(generated.text, numbered, service.checker)
-    rejected = rejection(turn.standalone, verified, evidence)
+        own = verify(generated.text, ask.numbered, service.checker)
+        verified = (verify(join_sentences([ask.before, generated.text, ask.after]), ask.numbered, service.checker)
+                    if ask.before or ask.after else own)
+    rejected = rejection(turn.standalone, own, verified, evidence)
     if rejected:
         _fall_back(turn, rejected)
     answer = respond(turn, evidence, started)
@@ -174,10 +179,32 @@ def judge(turn: Turn, found: Found, settings: Settings) -> Found:
     return replace(found, evidence=build_evidence(found.quotes, found.passages, verdict, turn.lang))
 
 
-def answer_prompt(turn: Turn, found: Found, settings: Settings) -> tuple[Prompt, list[Passage]]:
-    """The model's prompt, and the passages in the order its [n] numbers refer to."""
-    sources, numbered = model_sources(found.quotes, found.ranked, found.passages, settings.context_sentences)
-    return prompts.answer_prompt(turn.standalone, sources, turn.lang, found.evidence.text), numbered
+@dataclass
+class ModelTask:
+    """What the model is asked, and how its text becomes the answer."""
+
+    prompt: Prompt
+    numbered: list[Passage]  # the passages its [n] numbers refer to
+    before: str = ""  # quotes already in the asker's language, kept verbatim around the model's text
+    after: str = ""
+
+
+def model_task(turn: Turn, found: Found, settings: Settings) -> ModelTask:
+    """Quotes in the other language are translated, those in the asker's kept verbatim
+    (in quoting order, before or after the translation); a follow-up, or a same-language
+    answer when ``generate`` is "always", is answered from the quotes and the next best
+    sentences."""
+    quotes = numbered(found.quotes)
+    foreign = [marked(n, q) for n, q in quotes if language_of(q.text) != turn.lang]
+    if turn.history or not foreign:
+        sources, passages = model_sources(found.quotes, found.ranked, found.passages, settings.context_sentences)
+        return ModelTask(prompts.answer_prompt(turn.standalone, sources, turn.lang, found.evidence.text), passages)
+    first = next(i for i, (_, q) in enumerate(quotes) if language_of(q.text) != turn.lang)
+    own = [(i, marked(n, q)) for i, (n, q) in enumerate(quotes) if language_of(q.text) == turn.lang]
+    prompt = prompts.translation_prompt(turn.standalone, join_sentences(foreign), turn.lang, found.evidence.text)
+    return ModelTask(prompt, list({n: found.passages[q.passage] for n, q in quotes}.values()),
+                     before=join_sentences([text for i, text in own if i < first]),
+                     after=join_sentences([text for i, text in own if i > first]))
 
 
 def understand(service: Service, question: str, history: list[dict], llm_name: str | None) -> Turn:
@@ -262,13 +289,15 @@ def generate(turn: Turn, prompt: Prompt, settings: Settings) -> Generator[Event,
     return Generated(text="".join(pieces).strip())
 
 
-def rejection(question: str, verified: Verified, evidence: Evidence) -> str:
+def rejection(question: str, own: Verified, verified: Verified, evidence: Evidence) -> str:
     """Why the verified answer does not replace the quotes (a key of FALLBACKS), or "".
-    Every sentence it keeps is supported, yet it may restate the wrong one: asked when RCEP
-    talks began, the local model copied the sentence on its signing, verbatim, in place of
-    the quote that gives 2013. When the quotes give the kind of fact asked for (a date, a
-    figure, a place…) the answer must give one too; and it must say more than the question."""
-    if not verified.citations:
+    ``own`` is the model's text verified alone: quotes kept verbatim beside it do not make
+    it pass. Every sentence it keeps is supported, yet it may restate the wrong one: asked
+    when RCEP talks began, the local model copied the sentence on its signing, verbatim, in
+    place of the quote that gives 2013. When the quotes give the kind of fact asked for (a
+    date, a figure, a place…) the answer must give one too; and it must say more than the
+    question."""
+    if not own.citations:
         return "not_verified"
     if restates(question, verified.text):
         return "unanswered"

@@ -15,8 +15,13 @@ from pathlib import Path
 
 from core.settings import REPO_ROOT
 from qa.llm import Message, Prompt
+from textkit.gloss import term_pairs
 
 PROMPTS_DIR = REPO_ROOT / "prompts"
+TERMS = 6  # term pairs a translation is told at most (each costs ~6 prompt tokens)
+# How a translation prompt lists the term pairs, per target language: label, separator,
+# and the words that tell the model to use them.
+_TERMS_WORDING = {"zh": ("术语：", "；", "，使用上面的术语"), "en": ("Terms: ", "; ", ", using the terms above")}
 _TAGS = re.compile(r"</?\s*sources?\s*>", re.I)
 
 
@@ -37,6 +42,22 @@ def answer_prompt(question: str, sources: list[tuple[int, str]], lang: str, evid
     """``sources``: (citation number, sentence) pairs, in the order they are cited."""
     instruction = template(f"instruction.{'zh' if lang == 'zh' else 'en'}.txt")
     return Prompt("answer", _over_sources(question, sources, instruction), question, lang, evidence, history or [])
+
+
+def translation_prompt(question: str, quotes: str, lang: str, evidence: str) -> Prompt:
+    """The quotes (with their [n] markers) put into the asker's language, told the terms
+    the question uses for words of the quotes. A 1.5B model translates a quote more
+    faithfully than it answers from it: asked to answer in Chinese from English sentences
+    it dropped list items and wrote its own terms (accuracy 57/77 with 60 answers in
+    Chinese on the Chinese questions of tune and held-out; translated 60/77 with 73)."""
+    target = "zh" if lang == "zh" else "en"
+    chinese, english = (question, quotes) if target == "zh" else (quotes, question)
+    pairs = [(en, zh) if target == "zh" else (zh, en) for zh, en in term_pairs(chinese, english, TERMS)]
+    head, sep, use = _TERMS_WORDING[target]
+    terms = f"{head}{sep.join(f'{a}={b}' for a, b in pairs)}\n" if pairs else ""
+    user = template(f"translation.{target}.md").format(terms=terms, use_terms=use if pairs else "",
+                                                       quotes=_TAGS.sub(" ", quotes))
+    return Prompt("answer", [{"role": "user", "content": user}], question, lang, evidence)
 
 
 def judge_prompt(question: str, sources: list[tuple[int, str]], lang: str) -> Prompt:

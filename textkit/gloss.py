@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib.resources import files
 
 from textkit.language import CJK_RUN, has_cjk
-from textkit.terms import ZH_STOP, jieba_segmenter, terms
+from textkit.terms import ZH_STOP, chinese_words, jieba_segmenter, terms
 
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]|\|[^\s/]*")
 # Senses that carry no meaning for retrieval (measure words, cross-references, variants).
@@ -138,3 +138,24 @@ def bilingual_terms(text: str) -> frozenset[str]:
     if has_cjk(text):
         found.update(terms(gloss(text)))
     return frozenset(found)
+
+
+def term_pairs(chinese: str, english: str, most: int) -> list[tuple[str, str]]:
+    """The Chinese words of ``chinese`` that ``english`` renders by one of their dictionary
+    senses, as (word, the English as written there), in the Chinese order, at most ``most``.
+
+    A translation told these pairs keeps the asker's terms: the 1.5B model put English
+    quotes into Chinese as 工业聚集区 for the question's 集群 ("clusters") and 消费者商品 for
+    its 消费品 ("consumer goods")."""
+    table = dictionary()
+    lowered = english.lower()
+    pairs: list[tuple[str, str]] = []
+    for word in dict.fromkeys(chinese_words(chinese)):
+        if len(pairs) == most:
+            break
+        for sense in table.get(word, "").split("; ") if len(word) > 1 else ():
+            found = len(sense) > 2 and re.search(rf"\b{re.escape(sense.lower())}(?:e?s)?\b", lowered)
+            if found:
+                pairs.append((word, english[found.start():found.end()]))
+                break
+    return pairs

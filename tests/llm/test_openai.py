@@ -327,8 +327,14 @@ def openai_service(fake, corpus_settings, embedder):
 
 
 def shown(request: Request) -> dict[int, str]:
-    """The source sentences the pipeline showed the model, by number."""
+    """The source sentences the pipeline showed the model, by number: the sources of an
+    answer prompt, or the quotes a translation prompt gives after its instruction."""
     user = request.body["messages"][-1]["content"]
+    if "<sources>" not in user:
+        quotes: dict[int, list[str]] = {}
+        for text, n, stop in re.findall(r"\s*(.+?)\s?\[(\d+)\]([.。!?！？]?)", user.rsplit("\n\n", 1)[1]):
+            quotes.setdefault(int(n), []).append(text + stop)
+        return {n: " … ".join(texts) for n, texts in quotes.items()}
     block = user.split("<sources>", 1)[1].split("</sources>", 1)[0]
     return {int(n): text.strip() for n, text in re.findall(r"^\[(\d+)\] (.*)$", block, re.M)}
 
@@ -440,14 +446,14 @@ def test_follow_up_is_condensed_by_the_model_before_retrieval(server, openai_ser
 def test_chinese_question_is_answered_in_chinese_from_a_chinese_passage(server, openai_service):
     def model(request: Request) -> str:
         assert "用中文回答" in request.text
-        n, text = sentence(shown(request), "十五个成员国")
+        n, text = sentence(shown(request), "411")
         return f"{text.rstrip('。')}[{n}]。"
 
     server.responder = model
-    answer = openai_service.ask("RCEP有哪些成员国？", llm="openai")
-    assert answer.answerable and not answer.fallback
-    assert "日本" in answer.answer and "[1]" in answer.answer
-    assert answer.citations[0].doc_id == "2021-12-rcep-implementation-zh"
+    answer = openai_service.ask("第三届进博会一共展示了多少项新产品、新技术和新服务？", llm="openai")
+    assert answer.answerable and not answer.fallback and answer.llm == "openai"
+    assert "411项" in answer.answer and "[1]" in answer.answer
+    assert answer.citations[0].language == "zh"
 
 
 def test_a_million_rendered_word_for_word_is_written_as_chinese_counts_and_still_verified(server, openai_service):
@@ -461,6 +467,48 @@ def test_a_million_rendered_word_for_word_is_written_as_chinese_counts_and_still
     assert answer.answerable and not answer.fallback and answer.llm == "openai"
     assert "180万件展品" in answer.answer and "百万" not in answer.answer
     assert "1.8 million" in answer.citations[0].text
+
+
+def test_english_quotes_are_translated_for_a_chinese_question_in_its_own_terms(server, openai_service):
+    """Asked in Chinese over English quotes, the model translates the quotes (not answers
+    from them), told the English of the question's words."""
+    def model(request: Request) -> str:
+        assert "<sources>" not in request.text and "译成中文" in request.text
+        assert "consumer goods=消费品" in request.text  # the question's term for the quote's words
+        n, _ = sentence(shown(request), "consumer goods")
+        return f"应欢迎更多进口优质消费品、知识和技术密集型服务以及旅游产品[{n}]。"
+
+    server.responder = model
+    answer = openai_service.ask("通知鼓励进口哪些服务和消费品？", llm="openai")
+    assert answer.answerable and not answer.fallback and answer.llm == "openai"
+    assert answer.answer.startswith("应欢迎更多进口优质消费品") and "[1]" in answer.answer
+    assert "consumer goods" in answer.citations[0].text
+
+
+MIXED = "RCEP对中日两国经贸关系有什么特殊意义？"  # a Chinese quote, then an English one
+
+
+def test_quotes_in_the_askers_language_stay_verbatim_and_only_the_others_are_translated(server, openai_service):
+    def model(request: Request) -> str:
+        quotes = shown(request)
+        assert all("十五个成员国" not in text for text in quotes.values())  # the Chinese quote is not sent
+        n, _ = sentence(quotes, "first free trade agreement")
+        return f"对中国和日本而言，这是连接两国经济的第一个自由贸易协定[{n}]。"
+
+    server.responder = model
+    answer = openai_service.ask(MIXED, llm="openai")
+    assert answer.answerable and not answer.fallback and answer.llm == "openai"
+    assert answer.answer.startswith("《区域全面经济伙伴关系协定》（RCEP）于2020年11月15日")
+    assert answer.answer.endswith("对中国和日本而言，这是连接两国经济的第一个自由贸易协定[2]。")
+    assert [c.language for c in answer.citations] == ["zh", "en"]
+
+
+def test_a_translation_that_fails_verification_leaves_the_quotes_though_one_was_kept(server, openai_service):
+    server.responder = lambda request: "企鹅在南极洲主管所有出口管制[1]。"
+    answer = openai_service.ask(MIXED, llm="openai")
+    assert answer.answerable and answer.llm == "extractive" and "did not pass" not in answer.answer
+    assert answer.fallback and "未通过核验" in answer.fallback_reason
+    assert "first free trade agreement" in answer.answer  # the English quote the translation was to replace
 
 
 def test_chinese_question_outside_the_documents_gets_the_chinese_refusal_without_asking(server, openai_service):

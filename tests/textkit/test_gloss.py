@@ -1,6 +1,6 @@
 """The CC-CEDICT gloss that carries Chinese words to English ones for BM25 and word checks."""
 
-from textkit.gloss import gloss, spelled
+from textkit.gloss import gloss, spelled, term_pairs
 
 
 def test_a_word_jieba_splits_is_glossed_as_the_dictionary_word_it_is():
@@ -27,3 +27,12 @@ def test_a_name_the_dictionary_lacks_is_found_by_its_pinyin():
     assert spelled("Chongqing", "重庆")  # 重 reads zhong and chong: either
     assert not spelled("Yangshan", "上海港集装箱吞吐量")
     assert not spelled("Hu", "上海沪")  # too short to tell a name from two characters
+
+
+def test_term_pairs_give_the_english_the_text_uses_for_the_chinese_words():
+    quote = "More imports of qualified consumer goods, knowledge and technology intensive services should be welcomed."
+    assert term_pairs("通知鼓励进口哪些服务和消费品？", quote, 6) == [
+        ("进口", "imports"), ("服务", "services"), ("消费品", "consumer goods")]
+    assert term_pairs("通知鼓励进口哪些服务和消费品？", quote, 1) == [("进口", "imports")]
+    asked = "When did the ASEAN members sign it?"
+    assert term_pairs("东盟十国签署了协定", asked, 6) == [("东盟", "ASEAN"), ("签署", "sign")]
