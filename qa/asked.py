@@ -24,6 +24,7 @@ from textkit.language import has_cjk
 from textkit.names import mentions, names
 from textkit.numbers import ITEM_LABEL, Quantity, quantities, supported
 from textkit.gloss import bilingual_terms, gloss, spelled
+from textkit.sentences import sentence_spans
 from textkit.terms import chinese_names, fold, jieba_segmenter, terms
 
 # Measure words a count counts by (家, 列, 届); unlike textkit.numbers.ZH_MEASURES, which
@@ -364,6 +365,25 @@ def unfilled(question: str, text: str) -> str:
         ("firm", asked.firm, lambda: gives_firm(text)),
     )
     return next((name for name, wanted, given in checks if wanted and not given()), "")
+
+
+def carries(question: str, source: str, text: str) -> bool:
+    """``text``, a translation of ``source``, keeps a figure or date of it that fills the
+    asked slot. A translation words its source's fact as the source does ("70项特别措施" for
+    "多少条特别管理措施", "正式实施" for "施行"), so the question's counted noun and event word
+    cannot hold it; the figures of the first quote that fills the slot (the decision's lead,
+    quoted first) can: a translation that dropped it ("63年的历史" for how many exporters,
+    from "About 25,000 exporters took part") keeps none of them."""
+    asked = slot(question)
+    if not (asked.figure or asked.date):
+        return False
+    named = tuple(q for q, _ in asked.named)
+    dated = ("year", "date")
+    source, text = strip_markers(source), strip_markers(text)  # "[1]" is no figure
+    answering = next((source[a:b] for a, b in sentence_spans(source) if not unfilled(question, source[a:b])), "")
+    wanted = tuple(q for q in quantities(answering) if not supported(q, named)
+                   and (q.kind in dated) == (asked.date and not asked.figure) and q.kind != "ordinal")
+    return any(supported(q, wanted) for q in quantities(text))
 
 
 def _unnamed(asked: Asked, sentence: str, before: str, passage: str) -> str:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from core.errors import BadRequest, InputTooLarge, LLMTimeout, LLMUnavailable
 from qa import answerability, prompts
 from qa.answer_types import Answer, Evidence
-from qa.asked import restates, unfilled
+from qa.asked import carries, restates, unfilled
 from qa.citations import Verified, verify
 from qa.condense import accept_rewrite, join_with_previous
 from qa.events import Event, EvidenceFound, Final, Meta, Token
@@ -109,7 +109,7 @@ def run(service: Service, question: str, history: list[dict], k: int,
         own = verify(generated.text, ask.numbered, service.checker)
         verified = (verify(join_sentences([ask.before, generated.text, ask.after]), ask.numbered, service.checker)
                     if ask.before or ask.after else own)
-    rejected = rejection(turn.standalone, own, verified, evidence)
+    rejected = rejection(turn.standalone, own, verified, evidence, ask.translates)
     if rejected:
         _fall_back(turn, rejected)
     answer = respond(turn, evidence, started)
@@ -185,6 +185,7 @@ class ModelTask:
 
     prompt: Prompt
     numbered: list[Passage]  # the passages its [n] numbers refer to
+    translates: str = ""  # the quotes the model translates ("" when it answers from them)
     before: str = ""  # quotes already in the asker's language, kept verbatim around the model's text
     after: str = ""
 
@@ -202,7 +203,7 @@ def model_task(turn: Turn, found: Found, settings: Settings) -> ModelTask:
     first = next(i for i, (_, q) in enumerate(quotes) if language_of(q.text) != turn.lang)
     own = [(i, marked(n, q)) for i, (n, q) in enumerate(quotes) if language_of(q.text) == turn.lang]
     prompt = prompts.translation_prompt(turn.standalone, join_sentences(foreign), turn.lang, found.evidence.text)
-    return ModelTask(prompt, list({n: found.passages[q.passage] for n, q in quotes}.values()),
+    return ModelTask(prompt, list({n: found.passages[q.passage] for n, q in quotes}.values()), join_sentences(foreign),
                      before=join_sentences([text for i, text in own if i < first]),
                      after=join_sentences([text for i, text in own if i > first]))
 
@@ -289,7 +290,7 @@ def generate(turn: Turn, prompt: Prompt, settings: Settings) -> Generator[Event,
     return Generated(text="".join(pieces).strip())
 
 
-def rejection(question: str, own: Verified, verified: Verified, evidence: Evidence) -> str:
+def rejection(question: str, own: Verified, verified: Verified, evidence: Evidence, translates: str = "") -> str:
     """Why the verified answer does not replace the quotes (a key of FALLBACKS), or "".
     ``own`` is the model's text verified alone: quotes kept verbatim beside it do not make
     it pass. Every sentence it keeps is supported, yet it may restate the wrong one: asked
@@ -301,7 +302,8 @@ def rejection(question: str, own: Verified, verified: Verified, evidence: Eviden
         return "not_verified"
     if restates(question, verified.text):
         return "unanswered"
-    if unfilled(question, verified.text) and not unfilled(question, evidence.text):
+    if unfilled(question, verified.text) and not unfilled(question, evidence.text) and not (
+            translates and carries(question, translates, verified.text)):
         return "unanswered"
     return ""
 

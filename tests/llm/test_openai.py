@@ -485,6 +485,31 @@ def test_english_quotes_are_translated_for_a_chinese_question_in_its_own_terms(s
     assert "consumer goods" in answer.citations[0].text
 
 
+def test_a_translation_that_words_the_count_as_its_source_does_is_the_answer(server, openai_service):
+    """The question counts 条 of 特别管理措施, the quote "70 special measures": its faithful
+    translation says 70项特别措施, and that answers."""
+    def model(request: Request) -> str:
+        n, _ = sentence(shown(request), "70 special measures")
+        return f"它列出了11个类别中的70项特别措施，适用于外国服务提供者[{n}]。"
+
+    server.responder = model
+    answer = openai_service.ask("海南自贸港跨境服务贸易负面清单里共有多少条特别管理措施？", llm="openai")
+    assert answer.answerable and not answer.fallback and answer.llm == "openai"
+    assert "70项特别措施" in answer.answer
+
+
+def test_a_translation_that_drops_the_answering_quote_leaves_the_quotes(server, openai_service):
+    def model(request: Request) -> str:
+        n, _ = sentence(shown(request), "63-year history")
+        return f"中国进出口商品交易会即广交会每年在广州举办两次，因疫情在其63年的历史上首次完全在网上举办[{n}]。"
+
+    server.responder = model
+    answer = openai_service.ask("第127届广交会首次全部搬到网上举办，大概有多少家中国出口企业参展？", llm="openai")
+    assert [s.supported for s in answer.sentences] == [True]  # faithful, and not the answer
+    assert answer.answerable and answer.llm == "extractive" and "25,000" in answer.answer
+    assert answer.fallback and "没有给出所问的内容" in answer.fallback_reason
+
+
 MIXED = "RCEP对中日两国经贸关系有什么特殊意义？"  # a Chinese quote, then an English one
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.asked import lacks, restates, slot, unmentioned
+from qa.asked import carries, lacks, restates, slot, unmentioned
 
 
 @pytest.mark.parametrize(("question", "figure", "date", "rank", "place"), [
@@ -175,3 +175,21 @@ def test_a_regions_name_is_found_under_its_chinese_short_form():
 ])
 def test_an_answer_that_only_repeats_the_question_gives_nothing(question, answer, empty):
     assert restates(question, answer) is empty
+
+
+FAIR = "第127届广交会首次全部搬到网上举办，大概有多少家中国出口企业参展？"
+FAIR_QUOTES = ("About 25,000 Chinese exporters took part, presenting some 1.8 million products [1]. "
+               "The fair went fully online for the first time in its 63-year history [1].")
+
+
+@pytest.mark.parametrize(("question", "source", "translation", "kept"), [
+    (FAIR, FAIR_QUOTES, "约2.5万家中国出口企业参展[1]。", True),
+    (FAIR, FAIR_QUOTES, "广交会在其63年的历史中首次完全在线举办[1]。", False),  # not the answering quote's
+    ("负面清单里共有多少条特别管理措施？", "It lists 70 special measures in 11 categories [1].",
+     "它列出了11个类别中的70项特别措施[1]。", True),
+    ("RCEP谈判是哪一年启动的？", "Talks were launched in 2013 [1]. India withdrew in 2019 [1].",
+     "印度于2019年退出谈判[1]。", False),  # 2019 dates no launch
+    ("通知对服务外包怎么说？", "Service outsourcing should be upgraded [1].", "应加快服务外包转型升级[1]。", False),
+])
+def test_a_translation_carries_the_figure_of_the_quote_that_answers(question, source, translation, kept):
+    assert carries(question, source, translation) is kept
