@@ -195,17 +195,21 @@ def model_task(turn: Turn, found: Found, settings: Settings) -> ModelTask:
     (in quoting order, before or after the translation); a follow-up, or a same-language
     answer when ``generate`` is "always", is answered from the quotes and the next best
     sentences."""
-    quotes = numbered(found.quotes)
-    foreign = [marked(n, q) for n, q in quotes if language_of(q.text) != turn.lang]
-    if turn.history or not foreign:
+    if turn.history or all(language_of(q.text) == turn.lang for q in found.quotes):
         sources, passages = model_sources(found.quotes, found.ranked, found.passages, settings.context_sentences)
         return ModelTask(prompts.answer_prompt(turn.standalone, sources, turn.lang, found.evidence.text), passages)
-    first = next(i for i, (_, q) in enumerate(quotes) if language_of(q.text) != turn.lang)
-    own = [(i, marked(n, q)) for i, (n, q) in enumerate(quotes) if language_of(q.text) == turn.lang]
-    prompt = prompts.translation_prompt(turn.standalone, join_sentences(foreign), turn.lang, found.evidence.text)
-    return ModelTask(prompt, list({n: found.passages[q.passage] for n, q in quotes}.values()), join_sentences(foreign),
-                     before=join_sentences([text for i, text in own if i < first]),
-                     after=join_sentences([text for i, text in own if i > first]))
+    before: list[str] = []  # kept verbatim, before the first quote to translate
+    foreign: list[str] = []  # translated
+    after: list[str] = []  # kept verbatim, after it
+    for n, q in numbered(found.quotes):
+        if language_of(q.text) != turn.lang:
+            foreign.append(marked(n, q))
+        else:
+            (after if foreign else before).append(marked(n, q))
+    translates = join_sentences(foreign)
+    _, passages = model_sources(found.quotes, [], found.passages, len(found.quotes))
+    return ModelTask(prompts.translation_prompt(turn.standalone, translates, turn.lang, found.evidence.text),
+                     passages, translates, join_sentences(before), join_sentences(after))
 
 
 def understand(service: Service, question: str, history: list[dict], llm_name: str | None) -> Turn:
@@ -290,7 +294,7 @@ def generate(turn: Turn, prompt: Prompt, settings: Settings) -> Generator[Event,
     return Generated(text="".join(pieces).strip())
 
 
-def rejection(question: str, own: Verified, verified: Verified, evidence: Evidence, translates: str = "") -> str:
+def rejection(question: str, own: Verified, verified: Verified, evidence: Evidence, translates: str) -> str:
     """Why the verified answer does not replace the quotes (a key of FALLBACKS), or "".
     ``own`` is the model's text verified alone: quotes kept verbatim beside it do not make
     it pass. Every sentence it keeps is supported, yet it may restate the wrong one: asked

@@ -144,9 +144,9 @@ def term_pairs(chinese: str, english: str, most: int) -> list[tuple[str, str]]:
     """The Chinese words of ``chinese`` that ``english`` renders by one of their dictionary
     senses, as (word, the English as written there), in the Chinese order, at most ``most``.
 
-    A translation told these pairs keeps the asker's terms: the 1.5B model put English
-    quotes into Chinese as 工业聚集区 for the question's 集群 ("clusters") and 消费者商品 for
-    its 消费品 ("consumer goods")."""
+    A translation told these pairs keeps the asker's terms: untold, the 1.5B model put
+    "consumer goods" into Chinese as 消费者商品 where the question said 消费品. Only what
+    CC-CEDICT knows pairs up (its 集群 is "clan", never "cluster")."""
     table = dictionary()
     lowered = english.lower()
     pairs: list[tuple[str, str]] = []

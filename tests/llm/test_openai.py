@@ -348,6 +348,14 @@ def sentence(passages: dict[int, str], fragment: str) -> tuple[int, str]:
     raise AssertionError(f"{fragment!r} was not shown to the model: {passages}")
 
 
+def citing(fragment: str, reply: str) -> Callable[[Request], str]:
+    """A model that replies ``reply`` with {n} the number of the shown sentence containing ``fragment``."""
+    def model(request: Request) -> str:
+        n, _ = sentence(shown(request), fragment)
+        return reply.format(n=n)
+    return model
+
+
 def answer_requests(fake) -> list[Request]:
     return [r for r in fake.chat_requests() if not r.is_condense]
 
@@ -458,11 +466,7 @@ def test_chinese_question_is_answered_in_chinese_from_a_chinese_passage(server, 
 
 def test_a_million_rendered_word_for_word_is_written_as_chinese_counts_and_still_verified(server, openai_service):
     """"1.8 million" rendered "1.8百万" reads as no Chinese source would write it: 180万."""
-    def model(request: Request) -> str:
-        n, _ = sentence(shown(request), "1.8 million")
-        return f"第127届网上广交会展示了约1.8百万件展品[{n}]。"
-
-    server.responder = model
+    server.responder = citing("1.8 million", "第127届网上广交会展示了约1.8百万件展品[{n}]。")
     answer = openai_service.ask("第127届网上广交会展示了多少件展品？", llm="openai")
     assert answer.answerable and not answer.fallback and answer.llm == "openai"
     assert "180万件展品" in answer.answer and "百万" not in answer.answer
@@ -488,22 +492,15 @@ def test_english_quotes_are_translated_for_a_chinese_question_in_its_own_terms(s
 def test_a_translation_that_words_the_count_as_its_source_does_is_the_answer(server, openai_service):
     """The question counts 条 of 特别管理措施, the quote "70 special measures": its faithful
     translation says 70项特别措施, and that answers."""
-    def model(request: Request) -> str:
-        n, _ = sentence(shown(request), "70 special measures")
-        return f"它列出了11个类别中的70项特别措施，适用于外国服务提供者[{n}]。"
-
-    server.responder = model
+    server.responder = citing("70 special measures", "它列出了11个类别中的70项特别措施，适用于外国服务提供者[{n}]。")
     answer = openai_service.ask("海南自贸港跨境服务贸易负面清单里共有多少条特别管理措施？", llm="openai")
     assert answer.answerable and not answer.fallback and answer.llm == "openai"
     assert "70项特别措施" in answer.answer
 
 
 def test_a_translation_that_drops_the_answering_quote_leaves_the_quotes(server, openai_service):
-    def model(request: Request) -> str:
-        n, _ = sentence(shown(request), "63-year history")
-        return f"中国进出口商品交易会即广交会每年在广州举办两次，因疫情在其63年的历史上首次完全在网上举办[{n}]。"
-
-    server.responder = model
+    server.responder = citing("63-year history",
+                              "中国进出口商品交易会即广交会每年在广州举办两次，因疫情在其63年的历史上首次完全在网上举办[{n}]。")
     answer = openai_service.ask("第127届广交会首次全部搬到网上举办，大概有多少家中国出口企业参展？", llm="openai")
     assert [s.supported for s in answer.sentences] == [True]  # faithful, and not the answer
     assert answer.answerable and answer.llm == "extractive" and "25,000" in answer.answer
