@@ -61,6 +61,7 @@ _DATE = re.compile(
 # the law take effect?" is not answered by the day it was adopted. A document's issue date
 # is left out: it is written too many ways ("the circular of 9 November", "a plan
 # followed in November 2021") to ask for a verb.
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _EVENTS = tuple((kind, re.compile(asks, re.I), re.compile(gives, re.I)) for kind, asks, gives in (
     ("effect", r"\b(?:(?:come|came|comes|coming) into|take|takes|took|taken|taking) effect\b|\binto force\b"
      r"|\beffective\b|生效|施行|实施(?!意见|方案|细则|办法)",
@@ -69,6 +70,12 @@ _EVENTS = tuple((kind, re.compile(asks, re.I), re.compile(gives, re.I)) for kind
     ("signed", r"\bsign(?:ed|s|ing)?\b|签署|签订|签约", r"\bsign(?:ed|s|ing)?\b|\bsignator|签署|签订|签约"),
     ("adopted", r"\b(?:adopt(?:ed|s)?|pass(?:ed|es)?|approv(?:e|ed|es))\b|通过",
      r"\b(?:adopt(?:ed|s|ion)?|pass(?:ed|es)?|approv(?:e|ed|es|al))\b|通过"),
+    # "by what time must X be done": a day something happened (published in June 2020)
+    # sets no time limit; only a date something is due by does.
+    ("deadline", r"\bdeadline\b|\bby (?:when|what (?:time|date|year))\b"
+     r"|期限|截止|(?:什么|哪)(?:时候|时间|年|天)(?:之|以)?前",
+     rf"\b(?:by|before|until|no later than)\s+(?:the\s+)?(?:end\s+of\s+|mid-|end-)?(?:\d{{4}}|{_MONTHS})\b"
+     r"|\bdeadline\b|截至|截止|期限|\d[年月日](?:底|末)?(?:之|以)?前|到\d{4}年"),
     ("launched", r"\b(?:launch(?:ed|es)?|inaugurat(?:e|ed|es)|start(?:ed|s)?|beg[ai]n|set up|establish(?:ed)?)\b"
      r"|启动|揭牌|挂牌|成立|设立|开始",
      r"\b(?:launch(?:ed|es)?|inaugurat(?:e|ed|es|ion)|start(?:ed|s)?|beg[au]n|opened|set up|establish(?:ed|es)?)\b"
@@ -121,6 +128,39 @@ _LEVIES = (  # a named tax first: a tariff is a tax, yet gives no income-tax rat
     (re.compile(r"\bexchange rate|汇率", re.I), ("exchange rate", "汇率")),
     (re.compile(r"\bfees?\b|费率|收费", re.I), ("fee", "charge", "费")),
 )
+# Each pair names two flows, one of which a figure may measure, and their sum: a
+# question measuring one alone ("how many used cars did China export", "服务贸易的目标规模")
+# is answered only by a sentence that names that one outside their sum: "13.8 million used
+# cars changed hands" counts no exports, "trade in goods and services" of $5.1 trillion
+# gives no figure for services. The flow must be what is measured (出口额, "exports grew"),
+# not a word of a name: the China International Import Expo's deals, the Export Control
+# Law's fines, the negative list for trade in services' measures are asked of no flow.
+# A question measuring both (进出口总额) is held to neither.
+_ZH_MEASURE = r"(?:的)?(?:目标)?(?:总?额|总值|值|量|规模|增速|增幅|增长|比重|占比)|了?(?:多少|几)"
+_EN_CHANGE = r"grow|grew|grown|rise|rose|risen|fall|fell|increase|decrease|decline|reach|total"
+
+
+def _measured(zh: str, en: str, noun: str) -> re.Pattern[str]:
+    """A flow as the measured thing: the Chinese words ``zh`` before a measure, or in
+    English the verb ``en`` after "how many … did", or the plural ``noun`` valued or changing."""
+    return re.compile(
+        rf"(?:{zh})(?:{_ZH_MEASURE})|\bhow (?:many|much)\b[^?]*\b(?:did|does|do|will|would|has|have)\b[^?]*\b(?:{en})\b"
+        rf"|\b(?:value|volume|growth|amount|total|share) of (?:[\w'-]+ ){{0,3}}(?:{noun})\b"
+        rf"|\b(?:{noun})\b(?: [\w'-]+){{0,4}} (?:{_EN_CHANGE})", re.I)
+
+
+# Per pair: each flow as a question measures it, then as a sentence names it (either
+# language), and their sum.
+_FLOWS = (
+    ((_measured("出口", "exports?|exported", "exports"), re.compile(r"出口|\bexport", re.I)),
+     (_measured("进口", "imports?|imported", "imports"), re.compile(r"进口|\bimport", re.I)),
+     re.compile(r"进出口|\b(?:exports?|imports?) and (?:exports?|imports?)\b", re.I)),
+    ((_measured("服务贸易|服务出口|服务进口", "$^", r"services (?:trade|exports|imports)|trade in services"),
+      re.compile(r"服务|\bservices?\b", re.I)),
+     (_measured("货物贸易|货物出口|货物进口", "$^", r"goods (?:trade|exports|imports)|trade in goods"),
+      re.compile(r"货物|商品|\b(?:goods|merchandise)\b", re.I)),
+     re.compile(r"(?:货物|商品)(?:和|与|及)服务|\b(?:goods and services|services and goods)\b", re.I)),
+)
 # A year that dates a document the question names ("the 2020 circular", "2021年关于…的意见"):
 # the answering passage's document carries it (date, title or text), not the sentence.
 _DOCUMENT_YEAR = re.compile(
@@ -144,6 +184,7 @@ class Asked:
     firm: bool  # asks which company
     counted: tuple[str, ...]  # what a count counts: English nouns, or a Chinese (measure word, noun)
     levy: tuple[str, ...]  # for a rate or charge: words one of which the answer must use (tax, 税)
+    flows: tuple[re.Pattern[str], ...]  # for a figure: how a sentence names each flow measured alone (exports)
     named: tuple[tuple[Quantity, str], ...]  # figures the question itself names (years, editions, amounts), as written
     documented: tuple[str, ...] = ()  # those of them that date a document ("the 2020 circular"), as written
 
@@ -161,7 +202,8 @@ def slot(question: str) -> Asked:
     event = next((kind for kind, asks, _ in _EVENTS if asks.search(question)), "") if date else ""
     return Asked(figure, date, event, rank,
                  bool(_ASKS_PLACE.search(question)), bool(_ASKS_FIRM.search(question)), _counted(question),
-                 _levy(question) if figure in ("share", "charge") else (), named, documented)
+                 _levy(question) if figure in ("share", "charge") else (), _flows(question) if figure else (),
+                 named, documented)
 
 
 def _written(question: str, span: tuple[int, int]) -> str:
@@ -187,6 +229,24 @@ def _levy(question: str) -> tuple[str, ...]:
     return next((answers for asks, answers in _LEVIES if asks.search(question)), ())
 
 
+def _flows(question: str) -> tuple[re.Pattern[str], ...]:
+    """For each pair of flows the question names one of, not both: how a sentence names it."""
+    asked = []
+    for one, other, both in _FLOWS:
+        measured = [named for asks, named in (one, other) if asks.search(question)]
+        if len(measured) == 1 and not both.search(question):
+            asked.append(measured[0])
+    return tuple(asked)
+
+
+def _names_flows(flows: tuple[re.Pattern[str], ...], text: str) -> bool:
+    """``text`` names each flow outside a sum of the pair ("trade in goods and services")."""
+    alone = text
+    for _, _, both in _FLOWS:
+        alone = both.sub(" ", alone)
+    return all(flow.search(alone) for flow in flows)
+
+
 def _counted(question: str) -> tuple[str, ...]:
     zh = _ZH_COUNTED.search(question)
     if zh:  # the measure word and the word after it: 多少家企业 -> 家, 企业; 多少标准箱 -> 标准箱
@@ -202,6 +262,8 @@ def _counted(question: str) -> tuple[str, ...]:
 def gives_figure(asked: Asked, text: str) -> bool:
     """``text`` states a figure of the asked kind (of the asked levy, for a rate or charge)."""
     if asked.levy and not any(word in text.lower() for word in asked.levy):
+        return False
+    if asked.flows and not _names_flows(asked.flows, text):
         return False
     # A figure the question itself names is not its answer: "of the 578 bases, how many
     # make textiles?" is not answered by "578 bases in all".

@@ -70,6 +70,12 @@ def test_a_year_that_dates_a_document_is_the_documents_not_the_sentences():
     ("《不可靠实体清单规定》自何时起施行？", "They took effect on the day of publication, 19 September 2020."),
     ("RCEP是哪天签署的？", "On 15 November 2020, fifteen economies signed the RCEP."),
     ("When were the RCEP talks launched?", "谈判于2013年启动。"),
+    # A time limit, and a figure of the flow asked of (a sum is asked of both).
+    ("通知要求港口收费清理在什么期限前完成？", "Port fee charges should be cleaned up by the end of 2021."),
+    ("By when must the fees be cleaned up?", "港口收费要在2021年底前完成清理。"),
+    ("2018年中国一共出口了多少辆二手车？", "In 2018 China exported about 1,000 used cars."),
+    ("2020年进出口总额是多少？", "China's imports and exports reached 32 trillion yuan in 2020."),
+    ("How much did exports grow in 2020?", "Exports rose 4 percent and imports fell 1 percent in 2020."),
 ])
 def test_a_sentence_that_states_the_asked_fact_fills_the_slot(question, sentence):
     assert lacks(question, sentence, "", sentence) == ""
@@ -123,6 +129,15 @@ def test_a_year_the_sentence_does_not_state_is_taken_from_its_passage():
      "The Standing Committee adopted the Export Control Law on 17 October 2020.", "date"),
     ("中柬自贸协定什么时候生效？", "中柬自贸协定于2020年10月12日签署。", "date"),
     ("When was the Export Control Law signed?", "The law took effect on 1 December 2020.", "date"),
+    # A day something happened sets no time limit.
+    ("通知要求港口收费清理在什么期限前完成？",
+     "The law gives a legal footing to the master plan published in June 2020.", "date"),
+    # Another flow, or the sum of two, gives no figure for one of them.
+    ("2018年中国一共出口了多少辆二手车？", "In 2018 about 13.8 million used cars changed hands.", "figure"),
+    ("“十四五”期间服务贸易的目标规模是多少？",
+     "It aims to raise China's trade in goods and services to about 5.1 trillion dollars in 2025.", "figure"),
+    ("What was the value of China's exports in 2020?", "China's imports and exports reached 32 trillion yuan in 2020.",
+     "figure"),
 ])
 def test_a_near_miss_sentence_lacks_what_is_asked(question, sentence, gap):
     assert lacks(question, sentence, "", sentence) == gap
