@@ -69,6 +69,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 _TRAILING_PUNCT = re.compile(r"[\s.。!！?？;；:：,，…]*$")
+_REPEATED = re.compile(r"([。!！?？;；])\s*\1+")  # not "...": a cut sentence says so
 
 
 def with_marker(sentence: str, marks: str) -> str:
@@ -76,7 +77,8 @@ def with_marker(sentence: str, marks: str) -> str:
     after a space in English and none in Chinese."""
     body = _TRAILING_PUNCT.sub("", sentence)
     gap = "" if CJK_END.search(body) else " "
-    return f"{body}{gap}{marks}{sentence[len(body):].strip()}"
+    closing = _REPEATED.sub(r"\1", sentence[len(body):].strip())  # a model's "生效。[1]。" closes once
+    return f"{body}{gap}{marks}{closing}"
 
 
 def join_sentences(sentences: list[str]) -> str:
