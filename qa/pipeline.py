@@ -109,7 +109,7 @@ def run(service: Service, question: str, history: list[dict], k: int,
         own = verify(generated.text, ask.numbered, service.checker)
         verified = (verify(join_sentences([ask.before, generated.text, ask.after]), ask.numbered, service.checker)
                     if ask.before or ask.after else own)
-    rejected = rejection(turn.standalone, own, verified, evidence, ask.translates)
+    rejected = rejection(turn.standalone, own, verified, evidence, ask)
     if rejected:
         _fall_back(turn, rejected)
     answer = respond(turn, evidence, started)
@@ -294,20 +294,32 @@ def generate(turn: Turn, prompt: Prompt, settings: Settings) -> Generator[Event,
     return Generated(text="".join(pieces).strip())
 
 
-def rejection(question: str, own: Verified, verified: Verified, evidence: Evidence, translates: str) -> str:
+def rejection(question: str, own: Verified, verified: Verified, evidence: Evidence, ask: ModelTask) -> str:
     """Why the verified answer does not replace the quotes (a key of FALLBACKS), or "".
     ``own`` is the model's text verified alone: quotes kept verbatim beside it do not make
-    it pass. Every sentence it keeps is supported, yet it may restate the wrong one: asked
-    when RCEP talks began, the local model copied the sentence on its signing, verbatim, in
+    it pass. A translation must keep the lead quote (the best sentence, quoted first) when
+    it translates it: asked which accounts foreign individuals may open in Hainan, the
+    local model's rendering of the quote that names them lost its "without" and was
+    dropped, and the translation of the circular's second quote alone answered nothing
+    (not verified; "unanswered" when nothing it kept cites the lead's passage).
+    Every sentence kept is supported, yet the answer may restate the wrong one: asked when
+    RCEP talks began, the local model copied the sentence on its signing, verbatim, in
     place of the quote that gives 2013. When the quotes give the kind of fact asked for (a
     date, a figure, a place…) the answer must give one too; and it must say more than the
     question."""
     if not own.citations:
         return "not_verified"
+    if ask.translates and not ask.before:  # the lead is translated first: its rendering opens the text
+        lead = evidence.citations[0].chunk_id if evidence.citations else ""
+        opening = next((s for s in own.sentences if s.reason not in ("uncitable", "repeated")), None)
+        if opening is not None and not opening.supported:
+            return "not_verified"
+        if lead not in {c.chunk_id for c in own.citations}:
+            return "unanswered"
     if restates(question, verified.text):
         return "unanswered"
     if unfilled(question, verified.text) and not unfilled(question, evidence.text) and not (
-            translates and carries(question, translates, verified.text)):
+            ask.translates and carries(question, ask.translates, verified.text)):
         return "unanswered"
     return ""
 

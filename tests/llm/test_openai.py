@@ -498,13 +498,31 @@ def test_a_translation_that_words_the_count_as_its_source_does_is_the_answer(ser
     assert "70项特别措施" in answer.answer
 
 
-def test_a_translation_that_drops_the_answering_quote_leaves_the_quotes(server, openai_service):
-    server.responder = citing("63-year history",
-                              "中国进出口商品交易会即广交会每年在广州举办两次，因疫情在其63年的历史上首次完全在网上举办[{n}]。")
-    answer = openai_service.ask("第127届广交会首次全部搬到网上举办，大概有多少家中国出口企业参展？", llm="openai")
+def test_a_translation_that_leaves_out_the_answering_quote_leaves_the_quotes(server, openai_service):
+    server.responder = citing("first unified law", "这是中国第一部统一的出口管制法律[{n}]。")
+    answer = openai_service.ask("出口管制法是哪天生效的？", llm="openai")
     assert [s.supported for s in answer.sentences] == [True]  # faithful, and not the answer
-    assert answer.answerable and answer.llm == "extractive" and "25,000" in answer.answer
+    assert answer.answerable and answer.llm == "extractive" and "1 December 2020" in answer.answer
     assert answer.fallback and "没有给出所问的内容" in answer.fallback_reason
+
+
+def test_a_translation_that_loses_the_lead_quote_leaves_the_quotes(server, openai_service):
+    """The lead quote names the accounts; its translation drops "without" and fails
+    verification; what follows it, though faithful, does not answer."""
+    def model(request: Request) -> str:
+        quotes = shown(request)
+        lead, _ = sentence(quotes, "securities and futures accounts")
+        other, rest = next((n, part) for n, text in quotes.items() for part in text.split(" … ")
+                           if "securities" not in part)
+        # "without setting up a subsidiary on the mainland" lost
+        unfaithful = "例如，海外个人可以在海南开证券和期货账户，外国船分类企业可以在大陆派遣人员进行船的检查"
+        return f"{unfaithful}[{lead}]。{rest}[{other}]"
+
+    server.responder = model
+    answer = openai_service.ask("根据海南跨境服务贸易负面清单，境外个人可以在海南开立哪些账户？", llm="openai")
+    assert [s.supported for s in answer.sentences] == [False, True]
+    assert answer.answerable and answer.llm == "extractive" and answer.fallback
+    assert "securities and futures accounts" in answer.answer and "未通过核验" in answer.fallback_reason
 
 
 MIXED = "RCEP对中日两国经贸关系有什么特殊意义？"  # a Chinese quote, then an English one
