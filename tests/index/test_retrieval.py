@@ -134,6 +134,17 @@ def test_search_orders_passages_by_the_sentence_that_answers(service):
     assert all("rrf" in p.scores for p in results)
 
 
+def test_a_passage_that_answers_in_several_sentences_outranks_one_that_echoes_the_question(service):
+    """The circular's chunk on trade shows echoes "Import Expo ... should be improved"; the
+    Chinese brief on the third CIIE gives its space, visitors and deals: its next sentences
+    lift it to the first place, where its best sentence alone ranked it second."""
+    question = "How big was the exhibition space at the third CIIE?"
+    passages, ranked = service.find(question, 5)
+    best_alone = passages[max(range(len(passages)), key=lambda i: passages[i].scores["sentence"])]
+    assert "36万平方米" not in best_alone.text
+    assert "36万平方米" in passages[0].text and passages[0].score > passages[0].scores["sentence"]
+
+
 def test_a_document_that_never_names_the_asked_name_yields_the_first_place(service):
     """Only the Chinese brief on the upgrading bases names the Ministry of Commerce (商务部);
     the circular's sentences on the bases, closer in meaning to the English question, are
