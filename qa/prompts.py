@@ -16,6 +16,7 @@ from pathlib import Path
 from core.settings import REPO_ROOT
 from qa.llm import Message, Prompt
 from textkit.gloss import term_pairs
+from textkit.names import renderings
 
 PROMPTS_DIR = REPO_ROOT / "prompts"
 TERMS = 6  # term pairs a translation is told at most (each costs ~6 prompt tokens)
@@ -46,13 +47,16 @@ def answer_prompt(question: str, sources: list[tuple[int, str]], lang: str, evid
 
 def translation_prompt(question: str, quotes: str, lang: str, evidence: str) -> Prompt:
     """The quotes (with their [n] markers) put into the asker's language, told the terms
-    the question uses for words of the quotes. A 1.5B model translates a quote more
+    the question uses for words of the quotes and how the other language writes the
+    names they contain. A 1.5B model translates a quote more
     faithfully than it answers from it: asked to answer in Chinese from English sentences
     it dropped list items and wrote its own terms (accuracy 57/77 with 60 answers in
     Chinese on the Chinese questions of tune and held-out; translated 60/77 with 73)."""
     target = "zh" if lang == "zh" else "en"
     chinese, english = (question, quotes) if target == "zh" else (quotes, question)
     pairs = [(en, zh) if target == "zh" else (zh, en) for zh, en in term_pairs(chinese, english, TERMS)]
+    told = {source for source, _ in pairs}
+    pairs += [pair for pair in renderings(quotes, target) if pair[0] not in told][: TERMS - len(pairs)]
     head, sep, use = _TERMS_WORDING[target]
     terms = f"{head}{sep.join(f'{a}={b}' for a, b in pairs)}\n" if pairs else ""
     user = template(f"translation.{target}.md").format(terms=terms, use_terms=use if pairs else "",

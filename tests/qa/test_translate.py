@@ -56,3 +56,12 @@ def test_a_failing_translator_leaves_the_question_as_it_was(corpus_settings, emb
     broken = Service(corpus_settings.model_copy(update={"translate": "local", "llm_model_path": tmp_path / "x.gguf"}),
                      embedder)
     assert broken.searched_as("RCEP谈判是哪一年启动的？") == "RCEP谈判是哪一年启动的？"
+
+
+def test_an_answer_translated_into_chinese_writes_the_names_as_chinese_does(translating):
+    """The circular's 'Xiongan New Area' came out as 邢台新区域 until the translation was
+    told how the name table writes it in Chinese (qa.prompts.translation_prompt)."""
+    answer = translating.ask("京津冀协同发展在文件中怎么提？", llm="local")
+    assert answer.answerable and not answer.fallback, (answer.fallback_reason, answer.sentences)
+    assert "雄安新区" in answer.answer, answer.answer
+    assert any("Xiongan New Area" in c.text for c in answer.citations)
