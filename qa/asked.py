@@ -22,7 +22,7 @@ from functools import lru_cache
 from qa.citations import strip_markers
 from textkit.language import has_cjk
 from textkit.names import mentions, names
-from textkit.numbers import ITEM_LABEL, Quantity, quantities, supported
+from textkit.numbers import ITEM_LABEL, MONTH, Quantity, quantities, supported
 from textkit.gloss import bilingual_terms, gloss, spelled
 from textkit.sentences import sentence_spans
 from textkit.terms import chinese_names, fold, jieba_segmenter, terms
@@ -61,7 +61,6 @@ _DATE = re.compile(
 # the law take effect?" is not answered by the day it was adopted. A document's issue date
 # is left out: it is written too many ways ("the circular of 9 November", "a plan
 # followed in November 2021") to ask for a verb.
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _EVENTS = tuple((kind, re.compile(asks, re.I), re.compile(gives, re.I)) for kind, asks, gives in (
     ("effect", r"\b(?:(?:come|came|comes|coming) into|take|takes|took|taken|taking) effect\b|\binto force\b"
      r"|\beffective\b|生效|施行|实施(?!意见|方案|细则|办法)",
@@ -74,7 +73,7 @@ _EVENTS = tuple((kind, re.compile(asks, re.I), re.compile(gives, re.I)) for kind
     # sets no time limit; only a date something is due by does.
     ("deadline", r"\bdeadline\b|\bby (?:when|what (?:time|date|year))\b"
      r"|期限|截止|(?:什么|哪)(?:时候|时间|年|天)(?:之|以)?前",
-     rf"\b(?:by|before|until|no later than)\s+(?:the\s+)?(?:end\s+of\s+|mid-|end-)?(?:\d{{4}}|{_MONTHS})\b"
+     rf"\b(?:by|before|until|no later than)\s+(?:the\s+)?(?:end\s+of\s+|mid-|end-)?(?:\d{{4}}|{MONTH})\b"
      r"|\bdeadline\b|截至|截止|期限|\d[年月日](?:底|末)?(?:之|以)?前|到\d{4}年"),
     ("launched", r"\b(?:launch(?:ed|es)?|inaugurat(?:e|ed|es)|start(?:ed|s)?|beg[ai]n|set up|establish(?:ed)?)\b"
      r"|启动|揭牌|挂牌|成立|设立|开始",

@@ -22,6 +22,10 @@ from textkit.sentences import join_sentences, split_units, with_marker
 
 log = logging.getLogger(__name__)
 
+# Sentences set aside before any passage is read (text never shown, a loop's repeat): no
+# verdict on whether a passage supports them.
+UNCITABLE, REPEATED = "uncitable", "repeated"
+UNCHECKED = frozenset({UNCITABLE, REPEATED})
 MARKER = re.compile(r"\s*[\[【]\s*(\d+(?:\s*[,，、;]\s*\d+)*)\s*[\]】]")
 
 
@@ -60,10 +64,10 @@ def verify(answer: str, passages: list[Passage], checker: ClaimChecker) -> Verif
             continue
         if unit.heading_level or not checker.citable(claim):
             # uncitable text is never shown: it is where an injected instruction would hide
-            result.sentences.append(SentenceVerdict(text=claim, supported=False, reason="uncitable"))
+            result.sentences.append(SentenceVerdict(text=claim, supported=False, reason=UNCITABLE))
             continue
         if claim.lower() in seen:  # small models loop: say each thing once
-            result.sentences.append(SentenceVerdict(text=claim, supported=False, reason="repeated"))
+            result.sentences.append(SentenceVerdict(text=claim, supported=False, reason=REPEATED))
             continue
         seen.add(claim.lower())
         cited = _cited(sentence, len(passages))

@@ -24,7 +24,7 @@ from core.errors import BadRequest, InputTooLarge, LLMTimeout, LLMUnavailable
 from qa import answerability, prompts
 from qa.answer_types import Answer, Evidence
 from qa.asked import carries, restates, unfilled
-from qa.citations import Verified, verify
+from qa.citations import UNCHECKED, Verified, verify
 from qa.condense import accept_rewrite, join_with_previous
 from qa.events import Event, EvidenceFound, Final, Meta, Token
 from qa.evidence import Quote, build_evidence, choose_quotes, marked, numbered
@@ -311,7 +311,7 @@ def rejection(question: str, own: Verified, verified: Verified, evidence: Eviden
         return "not_verified"
     if ask.translates and not ask.before:  # the lead is translated first: its rendering opens the text
         lead = evidence.citations[0].chunk_id if evidence.citations else ""
-        opening = next((s for s in own.sentences if s.reason not in ("uncitable", "repeated")), None)
+        opening = next((s for s in own.sentences if s.reason not in UNCHECKED), None)
         if opening is not None and not opening.supported:
             return "not_verified"
         if lead not in {c.chunk_id for c in own.citations}:

@@ -158,14 +158,10 @@ def by_best_sentence(passages: list[Passage],
     scores: dict[int, list[float]] = {}
     for sentence in ranked:  # best first
         scores.setdefault(sentence.passage, []).append(sentence.score)
-
-    def support(i: int) -> float:
-        best, *rest = scores[i]
-        return best + SUPPORT_WEIGHT * sum(rest[:2]) / 2
-
-    order = sorted(range(len(passages)), key=lambda i: -support(i) if i in scores else float("inf"))
+    support = {i: best + SUPPORT_WEIGHT * sum(rest[:2]) / 2 for i, (best, *rest) in scores.items()}
+    order = sorted(range(len(passages)), key=lambda i: -support.get(i, float("-inf")))
     new_index = {old: new for new, old in enumerate(order)}
-    reordered = [replace(passages[i], score=round(support(i), 6),
+    reordered = [replace(passages[i], score=round(support[i], 6),
                          scores=passages[i].scores | {"sentence": round(scores[i][0], 6)})
                  if i in scores else passages[i] for i in order]
     return reordered, [replace(s, passage=new_index[s.passage]) for s in ranked]

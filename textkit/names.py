@@ -131,13 +131,13 @@ def renderings(text: str, target: str) -> list[tuple[str, str]]:
     out (a model renders "Japan" right unaided). What a translation is told so that it
     keeps a name: the 1.5B model put "Xiongan New Area" into Chinese as 邢台新区域. An
     abbreviation is paired with the shortest spelling."""
+    to_english = target != "zh"
     out: dict[str, str] = {}
     for name, (start, end) in names(text):
         written = text[start:end]
-        to_english = target != "zh"
         spellings = [f for f in name.forms if f.isascii() == to_english]
-        if written.isupper() and spellings:  # an abbreviation by the short form: CIIE is 进博会
-            spellings.sort(key=len)
-        if name.kind != "country" and spellings and written.isascii() != to_english:
-            out.setdefault(written, spellings[0])
+        if name.kind == "country" or written.isascii() == to_english or not spellings:
+            continue
+        # an abbreviation by the short form: CIIE is 进博会
+        out.setdefault(written, min(spellings, key=len) if written.isupper() else spellings[0])
     return list(out.items())

@@ -47,8 +47,9 @@ ZH_ARTICLE = re.compile("(?:个(?!月|小时|星期|工作日)|[批种项类家�
 
 # "one" and "zero" are left out: "one of the measures" states no figure.
 _EN_NUM = "|".join(sorted([w for w in EN_UNITS if w not in ("one", "zero")] + list(EN_TENS), key=len, reverse=True))
-_MONTH = (r"(?-i:(?:January|February|March|April|May|June|July|August|September|October|November|December"
-          r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?))")
+# A month's name, case kept even in a case-blind pattern ("may" is no month).
+MONTH = (r"(?-i:(?:January|February|March|April|May|June|July|August|September|October|November|December"
+         r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?))")
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _ZH_NUMERAL = r"[零〇一二两三四五六七八九十百千万亿]+"
 _NOT_AFTER_WORD = r"(?<![A-Za-z0-9.,])(?<![A-Za-z]-)"
@@ -56,9 +57,9 @@ PATTERN = re.compile(
     rf"(?P<zhdate>(?:(?P<zy>\d{{4}})年)?(?P<zm>\d{{1,2}})月(?:(?P<zd>\d{{1,2}})[日号])?)"
     rf"|(?P<zday>(?<![\d月])(?P<zdd>\d{{1,2}})[日号])"
     rf"|(?P<iso>\b(?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}})\b)"
-    rf"|(?P<drange>\b(?P<r1>\d{{1,2}})\s*(?:to|-|–|and)\s*(?P<r2>\d{{1,2}})\s+(?P<rm>{_MONTH})(?:,?\s+(?P<ry>\d{{4}}))?\b)"
-    rf"|(?P<dmy>\b(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH})(?:,?\s+(?P<y1>\d{{4}}))?\b)"
-    rf"|(?P<mdy>\b(?P<m2>{_MONTH})\s+(?:(?P<d2>\d{{1,2}})\b(?!,\d)(?:,?\s+(?P<y2>\d{{4}}))?|(?P<y3>\d{{4}})\b))"
+    rf"|(?P<drange>\b(?P<r1>\d{{1,2}})\s*(?:to|-|–|and)\s*(?P<r2>\d{{1,2}})\s+(?P<rm>{MONTH})(?:,?\s+(?P<ry>\d{{4}}))?\b)"
+    rf"|(?P<dmy>\b(?P<d1>\d{{1,2}})\s+(?P<m1>{MONTH})(?:,?\s+(?P<y1>\d{{4}}))?\b)"
+    rf"|(?P<mdy>\b(?P<m2>{MONTH})\s+(?:(?P<d2>\d{{1,2}})\b(?!,\d)(?:,?\s+(?P<y2>\d{{4}}))?|(?P<y3>\d{{4}})\b))"
     rf"|(?P<fraction>\b(?:a|one)\s+(?P<den>tenth|fifth|quarter|third|half)\b|(?P<zden>{_ZH_NUMERAL})分之(?P<znum>{_ZH_NUMERAL}))"
     rf"|{_NOT_AFTER_WORD}(?P<num>{_DIGITS})(?P<ordsuffix>st|nd|rd|th)?(?![A-Za-z0-9])"
     rf"(?:\s*(?P<scale>hundred|thousand|million|billion|trillion|万亿|百万|千万|十亿|亿|万|千)(?![a-z]))?"
