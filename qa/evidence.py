@@ -20,9 +20,11 @@ from textkit.sentences import join_sentences, with_marker
 SECOND_QUOTE = 0.85  # another top sentence joins when it scores this close to the best
 CONTINUATION = 0.7  # the next sentence of the same paragraph joins when it scores this close
 _CLOSED = re.compile(r"[.!?。！？；;…]['\"”’）)]*$")
+# (asker's language, quotes' language) -> the label when all quotes, or only some, are in
+# the other language: an English quote under a Chinese one is still a quote in English.
 LABELS = {
-    ("zh", "en"): "以下引自英文资料原文",
-    ("en", "zh"): "Quoted from Chinese sources",
+    ("zh", "en"): ("以下引自英文资料原文", "以下部分引自英文资料原文"),
+    ("en", "zh"): ("Quoted from Chinese sources", "Partly quoted from Chinese sources"),
 }
 
 
@@ -81,8 +83,9 @@ def build_evidence(quotes: list[Quote], passages: list[Passage], decision: Answe
             citations.append(passages[quote.passage].cite(n, quote.span))
         parts.append(marked(n, quote))
     langs = {language_of(q.text) for q in quotes}
-    quote_lang = langs.pop() if len(langs) == 1 else None
-    label = LABELS.get((question_lang, quote_lang or ""), "")
+    quote_lang = next(iter(langs)) if len(langs) == 1 else None
+    other = next((lang for lang in langs if (question_lang, lang) in LABELS), "")
+    label = LABELS[(question_lang, other)][quote_lang is None] if other else ""
     return Evidence(text=join_sentences(parts), citations=citations, answerability=decision,
                     quote_language=quote_lang, label=label)
 

@@ -88,6 +88,14 @@ def test_chinese_question_finds_and_quotes_the_english_passage_with_a_label(serv
     assert answer.language == "zh"
 
 
+def test_quotes_only_partly_in_the_other_language_say_so(service):
+    """A Chinese quote, then an English one: the English is still labelled, as part."""
+    answer = service.ask("RCEP对中日两国经贸关系有什么特殊意义？")
+    assert answer.answerable and [c.language for c in answer.citations] == ["zh", "en"]
+    assert answer.evidence.quote_language is None
+    assert answer.evidence.label == "以下部分引自英文资料原文"
+
+
 def test_chinese_question_finds_the_fact_with_citations(service):
     answer = service.ask("RCEP有哪些成员国？")
     assert answer.answerable
