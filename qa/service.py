@@ -27,11 +27,12 @@ from qa.passages import Passage
 from qa.prompts import translate_prompt
 from qa.ranking import RankedSentence, SentenceRanker, by_best_sentence
 from qa.retrieval import Retriever
-from qa.semantics import Semantics
+from qa.semantics import CACHE_SIZE, Semantics
 from qa.verification import ClaimChecker
 from textkit.gloss import readings
 from textkit.language import language_of
 from textkit.numbers import quantities, supported
+from textkit.sentences import clauses
 from textkit.terms import chinese_names
 
 log = logging.getLogger(__name__)
@@ -167,15 +168,20 @@ class Service:
             self._preload(retriever.reader)
 
     def _preload(self, reader: IndexReader) -> None:
-        """Hand the ranker the sentence vectors the index already holds: nothing is embedded."""
+        """Hand the ranker the sentence vectors the index already holds, then embed the
+        items of its long list sentences (``qa.ranking``), as many as the cache has room
+        for: without them the first question on a passage waited for its items."""
         started = time.perf_counter()
         try:
             texts, vectors = reader.sentence_vectors(self.settings.preload_sentences)
             held = self.semantics.remember(texts, vectors)
+            items = list(dict.fromkeys(item for text in texts for item in clauses(text)))[: max(0, CACHE_SIZE - held)]
+            self.semantics.statements(items)
         except Exception:  # a cache warm-up: a failure costs speed, never an answer
             log.exception("sentence preload stopped")
             return
-        log.info("preloaded %d sentence vectors in %.1f s", held, time.perf_counter() - started)
+        log.info("preloaded %d sentence vectors, then embedded %d list items: %d held, in %.1f s", held, len(items),
+                 held + len(items), time.perf_counter() - started)
 
     # --- answers ---
     def llm(self, name: str | None = None) -> LLM:

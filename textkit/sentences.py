@@ -89,3 +89,21 @@ def join_sentences(sentences: list[str]) -> str:
             text += " "
         text += sentence
     return text.strip()
+
+
+LIST_SENTENCE = 120  # characters: a sentence this long may be a list of directives
+# Where a list sentence's items part: commas and semicolons (an "and" after them too), and
+# an "and" before a verb in -ing ("… publishing policies … and establishing legal aid").
+_CLAUSE_BREAK = re.compile(r",\s+(?:and\s+)?|;\s+|\s+and\s+(?=\w+ing\b)|[，、；]")
+_SHORTEST_CLAUSE = 12  # characters: "China-Europe" alone is no clause
+
+
+def clauses(sentence: str) -> list[str]:
+    """The items of a long list sentence ("Public service levels also will be improved by
+    enhancing publicity to key markets, publishing policies … and establishing legal aid
+    platforms …"), or none when it is short or does not part: a question about one item
+    is close in meaning to that item and far from the whole list."""
+    if len(sentence) < LIST_SENTENCE:
+        return []
+    parts = [p.strip() for p in _CLAUSE_BREAK.split(sentence) if len(p.strip()) > _SHORTEST_CLAUSE]
+    return parts if len(parts) > 1 else []

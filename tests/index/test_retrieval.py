@@ -6,6 +6,7 @@ import pytest
 from core.errors import BadRequest
 from qa.ranking import unnamed
 from qa.retrieval import Retriever
+from textkit.sentences import sentence_spans
 from textkit.terms import terms
 
 
@@ -156,3 +157,15 @@ def test_a_document_that_never_names_the_asked_name_yields_the_first_place(servi
     best = passages[ranked[0].passage]
     assert best.doc_id == "2021-07-upgrading-bases-zh" and not flags[ranked[0].passage]
     assert "数字化能力建设" in ranked[0].text
+
+
+def test_a_question_about_one_item_of_a_list_sentence_is_close_to_that_item(service):
+    """The circular's legal-aid directive is the last item of a long list sentence: whole, it
+    is far from a question about legal aid; its item is close, and the sentence ranks by it."""
+    text = next(p.text for p in service.search("legal aid platforms for cross-border trade", 5)
+                if "legal aid platforms" in p.text)
+    sentence = next(text[a:b] for a, b in sentence_spans(text) if "legal aid platforms" in text[a:b])
+    question = "文件对跨境贸易投资法律援助有什么安排？"
+    whole = float((service.semantics.statements([sentence]) @ service.semantics.question(question))[0])
+    ranked = float(service.ranker.item_similarity(question, [sentence])[0])
+    assert ranked > whole + 0.1

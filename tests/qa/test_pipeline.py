@@ -67,6 +67,8 @@ def test_near_miss_questions_are_refused_in_both_languages(service, question):
     ("How much trade in goods and services does the plan aim for in 2025?", "5.1 trillion"),
     ("What share of world GDP does RCEP cover?", "30 percent"),
     ("How many Chinese exporters took part in the online Canton Fair?", "25,000"),
+    # the count sits in the second passage, below a list sentence of a third one
+    ("海南自贸港跨境服务贸易负面清单里共有多少条特别管理措施？", "70 special measures"),
 ])
 def test_figure_questions_the_documents_answer_are_not_refused(service, question, expected):
     answer = service.ask(question)

@@ -4,7 +4,7 @@ collection's sentences so a first question about a passage is as fast as a repea
 import logging
 
 from qa.service import Service
-from textkit.sentences import sentence_spans
+from textkit.sentences import clauses, sentence_spans
 
 
 def sentences_of(passages) -> set[str]:
@@ -27,7 +27,9 @@ def test_warm_embeds_every_sentence_a_question_will_rank(corpus_settings, embedd
 def test_preload_is_bounded_and_can_be_turned_off(corpus_settings, embedder):
     limited = Service(corpus_settings.model_copy(update={"preload_sentences": 7}), embedder)
     limited.warm(background=False)
-    assert len(limited.semantics._vectors) == 7
+    texts, _ = limited.retriever().reader.sentence_vectors(7)
+    assert len(texts) == 7  # and the items of those seven that are long lists (qa.ranking)
+    assert limited.semantics._vectors.keys() == set(texts) | {item for text in texts for item in clauses(text)}
     off = Service(corpus_settings.model_copy(update={"preload_sentences": 0}), embedder)
     off.warm(background=False)
     assert len(off.semantics._vectors) == 0
