@@ -101,6 +101,12 @@ _ASKS_TOWN = re.compile(r"\b(?:city|cities|ports?|provinces?)\b|城市|省|港�
 # "which company" (one, named), "哪家企业": answered only by naming an organisation.
 _ASKS_FIRM = re.compile(
     r"\bwhich (?:\w+ )?(?:company|firm|enterprise|bank)\b(?!s)|哪(?:一|个)?家(?:公司|企业|银行)?", re.I)
+# "Which ones" (哪些, "which sectors", "what kinds of"): asked for several, a sentence listing
+# them answers, not the one that only names their subject. Auxiliaries are not plurals ("what is").
+_AUXILIARY = r"(?!(?:is|was|does|has|kinds?|types?)\b)"
+_ASKS_ITEMS = re.compile(rf"哪些|哪几|\b(?:which|what)\s+(?:{_AUXILIARY}\w+\s+)?{_AUXILIARY}\w+s\b"
+                         r"|\bwhat (?:kinds?|types?|sorts?) of\b", re.I)
+_LISTS = re.compile(r"、|,\s")  # between the items of a list, in either language
 _FIRM = re.compile(r"\b(?:Co|Company|Corporation|Corp|Group|Ltd|Limited|Bank|Inc)\b|公司|集团|银行")
 _ZH_PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:省|市(?!场)|港(?!口)|县|州)")
 # A proper name inside a sentence (not its first word): "Rotterdam", "FIFA World Cup"; a
@@ -186,6 +192,7 @@ class Asked:
     flows: tuple[re.Pattern[str], ...]  # for a figure: how a sentence names each flow measured alone (exports)
     named: tuple[tuple[Quantity, str], ...]  # figures the question itself names (years, editions, amounts), as written
     documented: tuple[str, ...] = ()  # those of them that date a document ("the 2020 circular"), as written
+    items: bool = False  # asks "which ones": a sentence listing several gives them
 
 
 @lru_cache(maxsize=1024)
@@ -202,7 +209,7 @@ def slot(question: str) -> Asked:
     return Asked(figure, date, event, rank,
                  bool(_ASKS_PLACE.search(question)), bool(_ASKS_FIRM.search(question)), _counted(question),
                  _levy(question) if figure in ("share", "charge") else (), _flows(question) if figure else (),
-                 named, documented)
+                 named, documented, bool(_ASKS_ITEMS.search(question)))
 
 
 def _written(question: str, span: tuple[int, int]) -> str:
@@ -388,9 +395,12 @@ def _english_names(word: str) -> list[str]:
 
 
 def gives_asked(question: str, text: str) -> bool:
-    """The sentence states the kind of fact the question asks for (False when it asks for none)."""
+    """The sentence states the kind of fact the question asks for (False when it asks for
+    none): a figure, a date, or for "which ones" a list of three or more. Only the ranking
+    reads the list: a question is never refused for want of one."""
     a = slot(question)
-    return bool((a.figure and gives_figure(a, text)) or (a.date and gives_date(a, text)))
+    return bool((a.figure and gives_figure(a, text)) or (a.date and gives_date(a, text))
+                or (a.items and len(_LISTS.findall(text)) >= 2))
 
 
 def lacks(question: str, sentence: str, before: str, passage: str) -> str:

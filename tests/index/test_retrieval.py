@@ -169,3 +169,11 @@ def test_a_question_about_one_item_of_a_list_sentence_is_close_to_that_item(serv
     whole = float((service.semantics.statements([sentence]) @ service.semantics.question(question))[0])
     ranked = float(service.ranker.item_similarity(question, [sentence])[0])
     assert ranked > whole + 0.1
+
+
+def test_a_which_ones_question_ranks_the_sentence_that_lists_them_first(service):
+    """Asked which items should grow in China's imports, the sentence listing technologies,
+    equipment and components outranks one that only shares the question's subject."""
+    question = "Which items should make up a growing share of China's imports?"
+    passages, ranked = service.find(question, 5)
+    assert "advanced technologies, important equipment, and key components" in ranked[0].text

@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.asked import carries, lacks, restates, slot, unmentioned
+from qa.asked import carries, gives_asked, lacks, restates, slot, unmentioned
 
 
 @pytest.mark.parametrize(("question", "figure", "date", "rank", "place"), [
@@ -42,6 +42,26 @@ def test_only_written_years_editions_and_digits_count_as_named_figures():
         "127th", "2020"]
     assert slot("RCEP谈判是哪一年启动的？").named == ()  # 哪一年 asks for a year, it names none
     assert slot("RCEP对中日两国经贸关系有什么特殊意义？").named == ()  # 两国 just counts
+
+
+@pytest.mark.parametrize(("question", "items"), [
+    ("通知提出要在哪些领域培育龙头企业？", True),
+    ("Which sectors should leading enterprises be fostered in?", True),
+    ("What kinds of services should be imported more?", True),
+    ("What is RCEP?", False),
+    ("What does the circular say about service outsourcing?", False),
+    ("通知对服务外包怎么说？", False),
+])
+def test_a_question_asking_which_ones_is_told_apart(question, items):
+    assert slot(question).items is items
+
+
+def test_a_sentence_listing_several_gives_what_a_which_ones_question_asks():
+    question = "通知提出要在哪些领域培育龙头企业？"
+    assert gives_asked(question, "Leading enterprises should be fostered in fields, including communication, "
+                                 "electricity, engineering machinery, and rail traffic.")
+    assert not gives_asked(question, "An import and export alliance should be formed.")
+    assert not gives_asked("What is RCEP?", "RCEP covers goods, services, investment and rules.")
 
 
 def test_a_year_that_dates_a_document_is_the_documents_not_the_sentences():
