@@ -146,10 +146,12 @@ _EN_CHANGE = r"grow|grew|grown|rise|rose|risen|fall|fell|increase|decrease|decli
 
 
 def _measured(zh: str, en: str, noun: str) -> re.Pattern[str]:
-    """A flow as the measured thing: the Chinese words ``zh`` before a measure, or in
+    """A flow as the measured thing: the Chinese words ``zh`` before a measure, a few words
+    apart at most (服务贸易单独的2025年目标是多少), or in
     English the verb ``en`` after "how many … did", or the plural ``noun`` valued or changing."""
     return re.compile(
-        rf"(?:{zh})(?:{_ZH_MEASURE})|\bhow (?:many|much)\b[^?]*\b(?:did|does|do|will|would|has|have)\b[^?]*\b(?:{en})\b"
+        rf"(?:{zh})[^，。？！,.?!]{{0,10}}?(?:{_ZH_MEASURE}|[是为](?:多少|几))"
+        rf"|\bhow (?:many|much)\b[^?]*\b(?:did|does|do|will|would|has|have)\b[^?]*\b(?:{en})\b"
         rf"|\b(?:value|volume|growth|amount|total|share) of (?:[\w'-]+ ){{0,3}}(?:{noun})\b"
         rf"|\b(?:{noun})\b(?: [\w'-]+){{0,4}} (?:{_EN_CHANGE})", re.I)
 

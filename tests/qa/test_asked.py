@@ -158,6 +158,11 @@ def test_a_year_the_sentence_does_not_state_is_taken_from_its_passage():
      "It aims to raise China's trade in goods and services to about 5.1 trillion dollars in 2025.", "figure"),
     ("What was the value of China's exports in 2020?", "China's imports and exports reached 32 trillion yuan in 2020.",
      "figure"),
+    # … also when words stand between the flow and what measures it
+    ("“十四五”规划里，服务贸易单独的2025年目标是多少？",
+     "It aims to raise China's trade in goods and services to about 5.1 trillion dollars in 2025.", "figure"),
+    ("规划提出的2025年货物贸易目标是多少？",
+     "It aims to raise China's trade in goods and services to about 5.1 trillion dollars in 2025.", "figure"),
 ])
 def test_a_near_miss_sentence_lacks_what_is_asked(question, sentence, gap):
     assert lacks(question, sentence, "", sentence) == gap
