@@ -16,7 +16,7 @@ from pathlib import Path
 from core.settings import REPO_ROOT
 from qa.llm import Message, Prompt
 from textkit.gloss import term_pairs
-from textkit.names import renderings
+from textkit.glossary import renderings
 
 PROMPTS_DIR = REPO_ROOT / "prompts"
 TERMS = 6  # term pairs a translation is told at most (each costs ~6 prompt tokens)
@@ -48,7 +48,7 @@ def answer_prompt(question: str, sources: list[tuple[int, str]], lang: str, evid
 def translation_prompt(question: str, quotes: str, lang: str, evidence: str) -> Prompt:
     """The quotes (with their [n] markers) put into the asker's language, told the terms
     the question uses for words of the quotes and how the other language writes the
-    names they contain. A 1.5B model translates a quote more
+    names and policy terms they contain (``textkit.glossary``). A 1.5B model translates a quote more
     faithfully than it answers from it: asked to answer in Chinese from English sentences
     it dropped list items and wrote its own terms (accuracy 57/77 with 60 answers in
     Chinese on the Chinese questions of tune and held-out; translated 60/77 with 73)."""

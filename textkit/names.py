@@ -123,21 +123,3 @@ def mentions(name: Name, text: str) -> bool:
 @lru_cache(maxsize=256)
 def _form_pattern(name: Name) -> re.Pattern:
     return re.compile("|".join(re.escape(f) if not f.isascii() else rf"\b{re.escape(f)}\b" for f in name.forms))
-
-
-def renderings(text: str, target: str) -> list[tuple[str, str]]:
-    """The table's names in ``text``, each as written there and as the table spells it in
-    the ``target`` language ("zh" or "en"), in order of first appearance, countries left
-    out (a model renders "Japan" right unaided). What a translation is told so that it
-    keeps a name: the 1.5B model put "Xiongan New Area" into Chinese as 邢台新区域. An
-    abbreviation is paired with the shortest spelling."""
-    to_english = target != "zh"
-    out: dict[str, str] = {}
-    for name, (start, end) in names(text):
-        written = text[start:end]
-        spellings = [f for f in name.forms if f.isascii() == to_english]
-        if name.kind == "country" or written.isascii() == to_english or not spellings:
-            continue
-        # an abbreviation by the short form: CIIE is 进博会
-        out.setdefault(written, min(spellings, key=len) if written.isupper() else spellings[0])
-    return list(out.items())

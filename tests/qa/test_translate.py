@@ -65,3 +65,12 @@ def test_an_answer_translated_into_chinese_writes_the_names_as_chinese_does(tran
     assert answer.answerable and any("Xiongan New Area" in c.text for c in answer.citations)
     written = [s.text for s in answer.sentences]  # what the model wrote, kept or not by verification
     assert any("雄安新区" in text for text in written), written
+
+
+def test_an_answer_translated_into_chinese_uses_the_standard_wording_of_policy_terms(translating):
+    """'Comprehensive pilot zones' came out as 综合试点区域 until the translation was told the
+    glossary's wording, 综合试验区 (textkit.glossary)."""
+    answer = translating.ask("跨境电商综合试验区建设会加大力度吗？", llm="local")
+    assert answer.answerable and any("comprehensive pilot zones" in c.text for c in answer.citations)
+    written = [s.text for s in answer.sentences]
+    assert any("综合试验区" in text for text in written), written
