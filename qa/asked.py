@@ -24,7 +24,7 @@ from textkit.language import has_cjk
 from textkit.names import mentions, names
 from textkit.numbers import ITEM_LABEL, MONTH, Quantity, quantities, supported
 from textkit.gloss import bilingual_terms, gloss, spelled
-from textkit.sentences import sentence_spans
+from textkit.sentences import enumerates, sentence_spans
 from textkit.terms import chinese_names, fold, jieba_segmenter, terms
 
 # Measure words a count counts by (家, 列, 届); unlike textkit.numbers.ZH_MEASURES, which
@@ -106,7 +106,6 @@ _ASKS_FIRM = re.compile(
 _AUXILIARY = r"(?!(?:is|was|does|has|kinds?|types?)\b)"
 _ASKS_ITEMS = re.compile(rf"哪些|哪几|\b(?:which|what)\s+(?:{_AUXILIARY}\w+\s+)?{_AUXILIARY}\w+s\b"
                          r"|\bwhat (?:kinds?|types?|sorts?) of\b", re.I)
-_LISTS = re.compile(r"、|,\s")  # between the items of a list, in either language
 _FIRM = re.compile(r"\b(?:Co|Company|Corporation|Corp|Group|Ltd|Limited|Bank|Inc)\b|公司|集团|银行")
 _ZH_PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:省|市(?!场)|港(?!口)|县|州)")
 # A proper name inside a sentence (not its first word): "Rotterdam", "FIFA World Cup"; a
@@ -402,7 +401,7 @@ def gives_asked(question: str, text: str) -> bool:
     reads the list: a question is never refused for want of one."""
     a = slot(question)
     return bool((a.figure and gives_figure(a, text)) or (a.date and gives_date(a, text))
-                or (a.items and len(_LISTS.findall(text)) >= 2))
+                or (a.items and enumerates(text)))
 
 
 def lacks(question: str, sentence: str, before: str, passage: str) -> str:

@@ -69,6 +69,16 @@ class Semantics:
             return np.zeros((len(claims), len(sentences)), np.float32)
         return self.statements(claims) @ self.statements(sentences).T
 
+    def prefill(self, texts: Sequence[str]) -> int:
+        """Embed ``texts`` ahead of need, as many as the cache has room for (a warm-up never
+        evicts), and return how many distinct texts the cache then holds."""
+        with self._lock:
+            room = max(0, CACHE_SIZE - len(self._vectors))
+            todo = [t for t in dict.fromkeys(texts) if t not in self._vectors][:room]
+        self.statements(todo)
+        with self._lock:
+            return len(self._vectors)
+
     def remember(self, texts: Sequence[str], vectors: np.ndarray) -> int:
         """Seed the cache with vectors computed elsewhere (the index's own sentence vectors,
         centred the same way), so the first question about a passage embeds nothing.

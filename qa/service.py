@@ -27,7 +27,7 @@ from qa.passages import Passage
 from qa.prompts import translate_prompt
 from qa.ranking import RankedSentence, SentenceRanker, by_best_sentence
 from qa.retrieval import Retriever
-from qa.semantics import CACHE_SIZE, Semantics
+from qa.semantics import Semantics
 from qa.verification import ClaimChecker
 from textkit.gloss import readings
 from textkit.language import language_of
@@ -175,13 +175,12 @@ class Service:
         try:
             texts, vectors = reader.sentence_vectors(self.settings.preload_sentences)
             held = self.semantics.remember(texts, vectors)
-            items = list(dict.fromkeys(item for text in texts for item in clauses(text)))[: max(0, CACHE_SIZE - held)]
-            self.semantics.statements(items)
+            total = self.semantics.prefill([item for text in texts for item in clauses(text)])
         except Exception:  # a cache warm-up: a failure costs speed, never an answer
             log.exception("sentence preload stopped")
             return
-        log.info("preloaded %d sentence vectors, then embedded %d list items: %d held, in %.1f s", held, len(items),
-                 held + len(items), time.perf_counter() - started)
+        log.info("preloaded %d sentence vectors, then embedded %d list items: %d held, in %.1f s", held, total - held,
+                 total, time.perf_counter() - started)
 
     # --- answers ---
     def llm(self, name: str | None = None) -> LLM:

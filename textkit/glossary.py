@@ -106,16 +106,16 @@ def renderings(text: str, target: str) -> list[tuple[str, str]]:
     as 邢台新区域 until told."""
     to_english = target != "zh"
     found: list[tuple[int, str, str]] = []
-    for name, (start, end) in names(text):
+    named = names(text)
+    for name, (start, end) in named:
         written = text[start:end]
         spellings = [f for f in name.forms if f.isascii() == to_english]
         if name.kind != "country" and written.isascii() != to_english and spellings:
             found.append((start, written, min(spellings, key=len) if written.isupper() else spellings[0]))
     pattern, standard = _terms()
-    taken = [span for _, span in names(text)]
     for match in pattern.finditer(text):
         written = match.group(0)
-        inside = any(a <= match.start() and match.end() <= b for a, b in taken)
+        inside = any(a <= match.start() and match.end() <= b for _, (a, b) in named)
         if written.isascii() != to_english and not inside:
             english, chinese = standard[_singular(written, standard)]
             found.append((match.start(), written, english if to_english else chinese))

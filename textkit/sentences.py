@@ -96,6 +96,9 @@ LIST_SENTENCE = 120  # characters: a sentence this long may be a list of directi
 # an "and" before a verb in -ing ("… publishing policies … and establishing legal aid").
 _CLAUSE_BREAK = re.compile(r",\s+(?:and\s+)?|;\s+|\s+and\s+(?=\w+ing\b)|[，、；]")
 _SHORTEST_CLAUSE = 12  # characters: "China-Europe" alone is no clause
+# Between the items of a list, in either language: what "enumerates" counts (a Chinese comma
+# parts clauses, but most Chinese sentences have several).
+_LIST_SEPARATOR = re.compile(r"、|,\s")
 
 
 def clauses(sentence: str) -> list[str]:
@@ -107,3 +110,9 @@ def clauses(sentence: str) -> list[str]:
         return []
     parts = [p.strip() for p in _CLAUSE_BREAK.split(sentence) if len(p.strip()) > _SHORTEST_CLAUSE]
     return parts if len(parts) > 1 else []
+
+
+def enumerates(sentence: str) -> bool:
+    """The sentence enumerates: two or more list separators ("communication, electricity,
+    engineering machinery, and rail traffic"; 机电产品、农产品、纺织服装)."""
+    return len(_LIST_SEPARATOR.findall(sentence)) >= 2
