@@ -32,7 +32,7 @@ from qa.llm import LLM, Prompt
 from qa.passages import Passage
 from qa.ranking import RankedSentence
 from textkit.language import in_language, language_of
-from textkit.numbers import zh_scales
+from textkit.numbers import rescaled, zh_scales
 from textkit.sentences import join_sentences
 
 if TYPE_CHECKING:
@@ -105,9 +105,11 @@ def run(service: Service, question: str, history: list[dict], k: int,
         _fall_back(turn, generated.failure)
         yield Final(respond(turn, evidence, started))
         return
+    # A translation's misplaced scale (1.8 million as 1.8亿) is the source's figure mistyped: set right.
+    text = rescaled(generated.text, ask.translates, turn.lang) if ask.translates else generated.text
     with _timed(turn, "verify"):
-        own = verify(generated.text, ask.numbered, service.checker)
-        verified = (verify(join_sentences([ask.before, generated.text, ask.after]), ask.numbered, service.checker)
+        own = verify(text, ask.numbered, service.checker)
+        verified = (verify(join_sentences([ask.before, text, ask.after]), ask.numbered, service.checker)
                     if ask.before or ask.after else own)
     rejected = rejection(turn.standalone, own, verified, evidence, ask)
     if rejected:

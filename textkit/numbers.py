@@ -34,7 +34,7 @@ ZH_SMALL = {"十": 10, "百": 100, "千": 1000}
 UNITS = {
     "usd": r"(?:US\s+)?dollars?|USD|US\$|美元",
     "cny": r"yuan|RMB|renminbi|元|人民币",
-    "teu": r"TEU|twenty-foot equivalent units?|标准箱",
+    "teu": r"TEU|twenty-foot equivalent units?|个?(?:20|二十)英尺(?:标准)?集装箱|标准(?:集装)?箱",
     "m2": r"square met(?:re|er)s?|平方米",
     "tonne": r"tonnes?|tons?|吨",
 }
@@ -44,6 +44,8 @@ ZH_MEASURES = "个年月日天周列家项国届类章名次条部批种大人�
 # 机制", "a mechanism"), as English "one" is left out; before a time (一年, 一个月), 倍, 成
 # or 届, or ending a phrase ("共展示…一项。"), it stays a figure.
 ZH_ARTICLE = re.compile("(?:个(?!月|小时|星期|工作日)|[批种项类家部份件名条座所台辆列国章人])[\u4e00-\u9fff]")
+# 一 after these says which one, not how many: 上一年 "the year before", 同一 "the same", 每一 "each".
+_ZH_WHICH_ONE = re.compile("[上下前同每另]$")
 
 # "one" and "zero" are left out: "one of the measures" states no figure.
 _EN_NUM = "|".join(sorted([w for w in EN_UNITS if w not in ("one", "zero")] + list(EN_TENS), key=len, reverse=True))
@@ -176,7 +178,7 @@ def _read(match: re.Match, text: str, context: tuple[int | None, int | None]) ->
         head, _, tail = g["word"].split()[0].lower().partition("-")
         value = float(EN_TENS.get(head, 0) + EN_UNITS.get(head, 0) + EN_UNITS.get(tail, 0))
         return [_with_unit(value * EN_SCALES.get((g["wscale"] or "").lower(), 1), span, text)]
-    if g["zh"] == "一" and ZH_ARTICLE.match(text, span[1]):
+    if g["zh"] == "一" and (ZH_ARTICLE.match(text, span[1]) or _ZH_WHICH_ONE.search(text, 0, span[0])):
         return []
     value = zh_numeral(g["zh"])
     if _ZH_TEN_PERCENT.match(text, span[1]):
@@ -255,3 +257,47 @@ def zh_numeral(text: str) -> float:
             done = (done + section + (digit or 0)) * 1e8
             section, digit = 0.0, None
     return done + section + (digit or 0)
+
+
+def rescaled(translation: str, source: str, target: str) -> str:
+    """``translation`` with each amount its ``source`` does not give, but gives at another
+    power of ten with the same digits, written as the source's amount: the 1.5B model
+    copies a figure's digits and misplaces its scale across languages (1.8 million as
+    1.8亿, 114万 as "114 million", 36万 as "36,000": 8 of 30 corpus sentences with dates or
+    scaled amounts). A figure whose digits two source amounts share, or of one significant
+    digit without the same unit, is left to verification: which was meant cannot be told."""
+    given = [q for q in quantities(source) if q.kind == "number" or q.kind in UNITS]
+    pieces, end = [], 0
+    for q in quantities(translation):
+        if q.kind != "number" and q.kind not in UNITS or supported(q, tuple(given)):
+            continue
+        digits = _significant(q.amount)
+        meant = {other.amount for other in given if _significant(other.amount) == digits and (
+            (q.kind == other.kind and q.kind in UNITS) or (len(digits) > 1 and "number" in (q.kind, other.kind)))}
+        if len(meant) != 1:
+            continue
+        number = _WRITTEN_AMOUNT.match(translation, q.span[0], q.span[1])
+        if number:
+            pieces += [translation[end:q.span[0]], _amount_as(meant.pop(), target)]
+            end = number.end()
+    return "".join(pieces) + translation[end:]
+
+
+def _significant(value: float) -> str:
+    """The digits of ``value`` without its scale: 1.8 million and 1.8亿 are "18"."""
+    return f"{Decimal(f'{value:.12g}').normalize():e}".split("e")[0].replace(".", "").lstrip("-")
+
+
+# An amount in digits with its scale word, for ``rescaled`` (a unit after it is left as written).
+_WRITTEN_AMOUNT = re.compile(rf"[\d.,]+(?:\s*(?:万亿|亿|万|千|{'|'.join(EN_SCALES)})(?![a-z]))?", re.I)
+# How each language writes a large amount, for ``rescaled``.
+_SCALES = {"zh": [(1e12, "万亿"), (1e8, "亿"), (1e4, "万")],
+           "en": [(1e12, " trillion"), (1e9, " billion"), (1e6, " million")]}
+
+
+def _amount_as(value: float, target: str) -> str:
+    exact = Decimal(f"{value:.12g}")  # 578.3亿 is read as 57829999999.99999
+    for size, word in _SCALES[target]:
+        if value >= size:
+            return f"{(exact / Decimal(f'{size:.0f}')).normalize():f}{word}"
+    return f"{exact.normalize():f}" if target == "zh" else f"{exact.normalize():,f}"

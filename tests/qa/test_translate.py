@@ -74,3 +74,12 @@ def test_an_answer_translated_into_chinese_uses_the_standard_wording_of_policy_t
     assert answer.answerable and any("comprehensive pilot zones" in c.text for c in answer.citations)
     written = [s.text for s in answer.sentences]
     assert any("综合试验区" in text for text in written), written
+
+
+def test_a_translations_misplaced_scale_is_set_right_before_verification(translating):
+    """The model put the third CIIE's 36万平方米 into English as "36,000 square meters": the
+    digits of the source with the wrong scale, which verification rejected, so an English
+    question got the Chinese quotes (textkit.numbers.rescaled)."""
+    answer = translating.ask("How large was the exhibition area of the third CIIE?", llm="local")
+    assert answer.answerable and not answer.fallback, answer.fallback_reason
+    assert "360,000 square" in answer.answer and "36,000" not in answer.answer, answer.answer

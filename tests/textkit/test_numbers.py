@@ -3,7 +3,7 @@ passage whichever way either side writes it."""
 
 import pytest
 
-from textkit.numbers import Quantity, quantities, supported, zh_numeral, zh_scales
+from textkit.numbers import Quantity, quantities, rescaled, supported, zh_numeral, zh_scales
 
 
 def values(text: str) -> list[tuple[str, object]]:
@@ -22,6 +22,7 @@ def values(text: str) -> list[tuple[str, object]]:
     ("1.8百万件展品", [("number", 1_800_000.0)]),
     ("186.21 billion yuan", [("cny", 186_210_000_000.0)]),
     ("36万平方米", [("m2", 360_000.0)]),
+    ("约114万个20英尺标准集装箱", [("teu", 1_140_000.0)]),  # TEU spelt out: its 20 is the unit's
     ("一万列", [("number", 10_000.0)]),
     ("十五个成员国", [("number", 15.0)]),
     ("东盟十国", [("number", 10.0)]),
@@ -30,6 +31,8 @@ def values(text: str) -> list[tuple[str, object]]:
     ("fifteen economies", [("number", 15.0)]),
     ("twenty-five exporters", [("number", 25.0)]),
     ("held twice a year", [("number", 2.0)]),
+    ("比上一年增长56%", [("percent", 56.0)]),  # 上一年 is "the year before", no count of years
+    ("同一年份", []), ("每一个地区", []), ("一年内", [("number", 1.0)]),
 ])
 def test_amounts_in_digits_words_and_chinese_numerals(text, expected):
     assert values(text) == expected
@@ -113,3 +116,19 @@ def test_yi_is_a_figure_before_a_time_or_ending_a_phrase():
 def test_western_scales_are_rewritten_as_chinese_counts_of_the_same_value(text, expected):
     assert zh_scales(text) == expected
     assert [q.value for q in quantities(zh_scales(text))] == [q.value for q in quantities(text)]
+
+
+@pytest.mark.parametrize("translation, source, target, expected", [
+    ("展示了约1.8亿种产品[1]", "presenting some 1.8 million products [1]", "zh", "展示了约180万种产品[1]"),
+    ("约有13.8万辆二手车", "about 13.8 million used cars", "zh", "约有1380万辆二手车"),
+    ("about 114 million standard boxes", "约114万标准箱", "en", "about 1.14 million standard boxes"),
+    ("an area of 36,000 square meters, 3,000 square meters more", "面积36万平方米，扩大3万平方米", "en",
+     "an area of 360,000 square meters, 30,000 square meters more"),
+    ("$578.3 billion", "578.3亿美元", "en", "$57.83 billion"),
+    # Left alone: the right figure, a figure two source amounts could be, one digit without its unit.
+    ("约180万种产品", "some 1.8 million products", "zh", "约180万种产品"),
+    ("约1.8亿种产品", "1.8 million products and 18 million yuan", "zh", "约1.8亿种产品"),
+    ("3万家企业", "3,000 firms", "zh", "3万家企业"),
+])
+def test_a_translations_misplaced_scale_is_written_as_its_source_figure(translation, source, target, expected):
+    assert rescaled(translation, source, target) == expected
