@@ -105,7 +105,7 @@ def run(service: Service, question: str, history: list[dict], k: int,
         _fall_back(turn, generated.failure)
         yield Final(respond(turn, evidence, started))
         return
-    # A translation's misplaced scale (1.8 million as 1.8亿) is the source's figure mistyped: set right.
+    # A translation's slip on a figure (1.8 million as 1.8亿, a day added to a month) is set right.
     text = rescaled(generated.text, ask.translates, turn.lang) if ask.translates else generated.text
     with _timed(turn, "verify"):
         own = verify(text, ask.numbered, service.checker)

@@ -260,27 +260,66 @@ def zh_numeral(text: str) -> float:
 
 
 def rescaled(translation: str, source: str, target: str) -> str:
-    """``translation`` with each amount its ``source`` does not give, but gives at another
-    power of ten with the same digits, written as the source's amount: the 1.5B model
-    copies a figure's digits and misplaces its scale across languages (1.8 million as
-    1.8亿, 114万 as "114 million", 36万 as "36,000": 8 of 30 corpus sentences with dates or
-    scaled amounts). A figure whose digits two source amounts share, or of one significant
-    digit without the same unit, is left to verification: which was meant cannot be told."""
-    given = [q for q in quantities(source) if q.kind == "number" or q.kind in UNITS]
+    """``translation`` with the figures it slipped on written as its ``source`` gives them.
+    The 1.5B model copies a figure's digits and misplaces its scale across languages (1.8
+    million as 1.8亿, 114万 as "114 million", 36万 as "36,000": 8 of 30 corpus sentences with
+    dates or scaled amounts), and dates a month to a day it made up ("November 2020" as
+    2020年11月15日). An amount the source gives at another power of ten with the same digits
+    becomes the source's; a date more precise than the one source date or year it extends
+    is cut back to the closest of them. Anything else (a figure whose digits two source amounts share, one
+    significant digit without the same unit) is left to verification: which was meant
+    cannot be told."""
+    given = quantities(source)
     pieces, end = [], 0
     for q in quantities(translation):
-        if q.kind != "number" and q.kind not in UNITS or supported(q, tuple(given)):
+        if supported(q, given):
             continue
-        digits = _significant(q.amount)
-        meant = {other.amount for other in given if _significant(other.amount) == digits and (
-            (q.kind == other.kind and q.kind in UNITS) or (len(digits) > 1 and "number" in (q.kind, other.kind)))}
-        if len(meant) != 1:
-            continue
-        number = _WRITTEN_AMOUNT.match(translation, q.span[0], q.span[1])
-        if number:
-            pieces += [translation[end:q.span[0]], _amount_as(meant.pop(), target)]
-            end = number.end()
+        fixed = (_as_date_given(q, given, target) if q.kind == "date"
+                 else _as_amount_given(q, given, translation, target))
+        if fixed:
+            pieces += [translation[end:q.span[0]], fixed[1]]
+            end = fixed[0]
     return "".join(pieces) + translation[end:]
+
+
+def _as_amount_given(q: Quantity, given: tuple[Quantity, ...], translation: str,
+                     target: str) -> tuple[int, str] | None:
+    if q.kind != "number" and q.kind not in UNITS:
+        return None
+    digits = _significant(q.amount)
+    meant = {other.amount for other in given if (other.kind == "number" or other.kind in UNITS)
+             and _significant(other.amount) == digits and (
+                 (q.kind == other.kind and q.kind in UNITS) or (len(digits) > 1 and "number" in (q.kind, other.kind)))}
+    number = _WRITTEN_AMOUNT.match(translation, q.span[0], q.span[1])  # a unit after it stays as written
+    return (number.end(), _amount_as(meant.pop(), target)) if len(meant) == 1 and number else None
+
+
+def _as_date_given(q: Quantity, given: tuple[Quantity, ...], target: str) -> tuple[int, str] | None:
+    extended = {other.date if other.kind == "date" else (int(other.amount), None, None) for other in given
+                if other.kind in ("date", "year") and _extends(q.date, other)}
+    precision = max((sum(part is not None for part in date) for date in extended), default=0)
+    closest = [date for date in extended if sum(part is not None for part in date) == precision]
+    return (q.span[1], _date_as(closest[0], target)) if len(closest) == 1 else None
+
+
+def _extends(date: DateValue, other: Quantity) -> bool:
+    """``date`` is ``other`` (a year, or a date without its day) with more made precise."""
+    if other.kind == "year":
+        return date[0] == other.amount
+    year, month, day = other.date
+    return day is None and date[2] is not None and date[1] == month and year in (None, date[0])
+
+
+_MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December"]
+
+
+def _date_as(date: tuple[int | None, int | None, int | None], target: str) -> str:
+    year, month, day = date
+    if target == "zh":
+        return "".join(f"{part}{unit}" for part, unit in zip(date, "年月日", strict=True) if part)
+    named = _MONTH_NAMES[month - 1] if month else None
+    return " ".join(str(part) for part in (day, named, year) if part)
 
 
 def _significant(value: float) -> str:

@@ -125,10 +125,14 @@ def test_western_scales_are_rewritten_as_chinese_counts_of_the_same_value(text, 
     ("an area of 36,000 square meters, 3,000 square meters more", "面积36万平方米，扩大3万平方米", "en",
      "an area of 360,000 square meters, 30,000 square meters more"),
     ("$578.3 billion", "578.3亿美元", "en", "$57.83 billion"),
+    ("于2020年11月15日印发通知", "the circular of November 2020", "zh", "于2020年11月印发通知"),
+    ("2021年12月，门槛达到", "The threshold was reached in late 2021", "zh", "2021年，门槛达到"),
+    ("published on 26 July 2021", "2021年7月发布，2021年生效", "en", "published on July 2021"),
     # Left alone: the right figure, a figure two source amounts could be, one digit without its unit.
     ("约180万种产品", "some 1.8 million products", "zh", "约180万种产品"),
     ("约1.8亿种产品", "1.8 million products and 18 million yuan", "zh", "约1.8亿种产品"),
     ("3万家企业", "3,000 firms", "zh", "3万家企业"),
+    ("2020年11月15日", "4 November 2020 and 15 December 2020", "zh", "2020年11月15日"),
 ])
 def test_a_translations_misplaced_scale_is_written_as_its_source_figure(translation, source, target, expected):
     assert rescaled(translation, source, target) == expected
