@@ -19,6 +19,8 @@ from textkit.names import names
 
 # English forms; Chinese forms (the first is the standard one).
 _TERMS = """
+circular|通知
+circular economy|循环经济
 transformation and upgrading|转型升级
 high-quality development|高质量发展
 dual circulation|双循环
