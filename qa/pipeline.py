@@ -140,7 +140,7 @@ def find_evidence(service: Service, turn: Turn, k: int) -> Found:
     """Retrieve, rank sentences, decide answerability and quote: all before any model."""
     settings = service.settings
     with _timed(turn, "retrieve"):
-        passages, ranked = service.find(turn.search or turn.standalone, k)
+        passages, ranked = service.find_either(turn.standalone, turn.search or turn.standalone, k)
     with _timed(turn, "evidence"):
         decision = answerability.decide(turn.standalone, ranked, passages, service.retriever(), settings)
         quotes = choose_quotes(ranked, passages, settings.evidence_quotes, lead=decision.lead)

@@ -37,6 +37,10 @@ from textkit.terms import chinese_names
 
 log = logging.getLogger(__name__)
 TRANSLATE_TOKENS = 64  # a question's English rendering
+# How much better the best sentence found with a Chinese question's own words must score
+# than the one found with its rendering beside them for the own words' search to stand
+# (hit@1 over 171 Chinese questions of eight sets: 0.901 -> 0.924; 0.918 at 0.1 to 0.2).
+OWN_WORDS_MARGIN = 0.05
 _MARKER = re.compile(r"\[\d+\]")
 _SPACES = re.compile(r"\s+")
 
@@ -86,7 +90,7 @@ class Service:
         if mode == "hybrid":
             return self.find(query, k)[0]
         if mode == "translated":
-            return self.find(self.searched_as(query), k)[0]
+            return self.find_either(query, self.searched_as(query), k)[0]
         return self.retriever().search(query, k or self.settings.top_k, mode=mode)
 
     def searched_as(self, question: str) -> str:
@@ -112,6 +116,21 @@ class Service:
         retriever = self.retriever()
         passages = retriever.search(query, k or self.settings.top_k)
         return by_best_sentence(passages, self.ranker.rank(query, passages, retriever))
+
+    def find_either(self, question: str, searched: str, k: int | None = None
+                    ) -> tuple[list[Passage], list[RankedSentence]]:
+        """``find`` with what the question is searched as (its rendering beside a Chinese
+        question's words), unless the question's own words find a sentence that scores
+        clearly better. A rendering can pull the search away from a Chinese passage that
+        answers in the question's own words: "What direction does the Expo hope to develop?"
+        lost 使其更加国际化、专业化 (0.40 with the question alone) to English sentences
+        scoring 0.19, and a Chinese brief's 中欧班列 figures to the English one's."""
+        found = self.find(searched, k)
+        if searched == question:
+            return found
+        own = self.find(question, k)
+        best = found[1][0].score if found[1] else float("-inf")
+        return own if own[1] and own[1][0].score > best + OWN_WORDS_MARGIN else found
 
     def documents(self) -> list[dict]:
         return self.retriever().reader.documents()
