@@ -16,9 +16,9 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import cast
 
-MONTHS = {m[:3].lower(): i for i, m in enumerate(
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-        "December"], 1)}
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")
+MONTHS = {m[:3].lower(): i for i, m in enumerate(MONTH_NAMES, 1)}
 EN_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
             "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
             "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
@@ -237,8 +237,11 @@ def zh_scales(text: str) -> str:
     return _WESTERN_SCALE.sub(rewrite, text)
 
 
+ZH_SCALES = {"千": 1e3, "万": 1e4, "百万": 1e6, "千万": 1e7, "十亿": 1e9, "亿": 1e8, "万亿": 1e12}
+
+
 def _zh_scale(scale: str) -> float:
-    return {"千": 1e3, "万": 1e4, "百万": 1e6, "千万": 1e7, "十亿": 1e9, "亿": 1e8, "万亿": 1e12}[scale]
+    return ZH_SCALES[scale]
 
 
 def zh_numeral(text: str) -> float:
@@ -265,10 +268,10 @@ def rescaled(translation: str, source: str, target: str) -> str:
     million as 1.8亿, 114万 as "114 million", 36万 as "36,000": 8 of 30 corpus sentences with
     dates or scaled amounts), and dates a month to a day it made up ("November 2020" as
     2020年11月15日). An amount the source gives at another power of ten with the same digits
-    becomes the source's; a date more precise than the one source date or year it extends
-    is cut back to the closest of them. Anything else (a figure whose digits two source amounts share, one
-    significant digit without the same unit) is left to verification: which was meant
-    cannot be told."""
+    becomes the source's; a date more precise than the source dates or years it extends is
+    cut back to the closest of them. Anything else (a figure whose digits two source
+    amounts share, one significant digit without the same unit) is left to verification:
+    which was meant cannot be told."""
     given = quantities(source)
     pieces, end = [], 0
     for q in quantities(translation):
@@ -282,14 +285,18 @@ def rescaled(translation: str, source: str, target: str) -> str:
     return "".join(pieces) + translation[end:]
 
 
+def _is_amount(q: Quantity) -> bool:
+    return q.kind == "number" or q.kind in UNITS
+
+
 def _as_amount_given(q: Quantity, given: tuple[Quantity, ...], translation: str,
                      target: str) -> tuple[int, str] | None:
-    if q.kind != "number" and q.kind not in UNITS:
+    if not _is_amount(q):
         return None
     digits = _significant(q.amount)
-    meant = {other.amount for other in given if (other.kind == "number" or other.kind in UNITS)
-             and _significant(other.amount) == digits and (
-                 (q.kind == other.kind and q.kind in UNITS) or (len(digits) > 1 and "number" in (q.kind, other.kind)))}
+    same_unit = q.kind in UNITS
+    meant = {other.amount for other in given if _is_amount(other) and _significant(other.amount) == digits
+             and ((same_unit and other.kind == q.kind) or (len(digits) > 1 and "number" in (q.kind, other.kind)))}
     number = _WRITTEN_AMOUNT.match(translation, q.span[0], q.span[1])  # a unit after it stays as written
     return (number.end(), _amount_as(meant.pop(), target)) if len(meant) == 1 and number else None
 
@@ -297,8 +304,8 @@ def _as_amount_given(q: Quantity, given: tuple[Quantity, ...], translation: str,
 def _as_date_given(q: Quantity, given: tuple[Quantity, ...], target: str) -> tuple[int, str] | None:
     extended = {other.date if other.kind == "date" else (int(other.amount), None, None) for other in given
                 if other.kind in ("date", "year") and _extends(q.date, other)}
-    precision = max((sum(part is not None for part in date) for date in extended), default=0)
-    closest = [date for date in extended if sum(part is not None for part in date) == precision]
+    precision = {date: sum(part is not None for part in date) for date in extended}
+    closest = [date for date, known in precision.items() if known == max(precision.values())]
     return (q.span[1], _date_as(closest[0], target)) if len(closest) == 1 else None
 
 
@@ -310,15 +317,11 @@ def _extends(date: DateValue, other: Quantity) -> bool:
     return day is None and date[2] is not None and date[1] == month and year in (None, date[0])
 
 
-_MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                "November", "December"]
-
-
 def _date_as(date: tuple[int | None, int | None, int | None], target: str) -> str:
     year, month, day = date
     if target == "zh":
         return "".join(f"{part}{unit}" for part, unit in zip(date, "年月日", strict=True) if part)
-    named = _MONTH_NAMES[month - 1] if month else None
+    named = MONTH_NAMES[month - 1] if month else None
     return " ".join(str(part) for part in (day, named, year) if part)
 
 
@@ -328,7 +331,8 @@ def _significant(value: float) -> str:
 
 
 # An amount in digits with its scale word, for ``rescaled`` (a unit after it is left as written).
-_WRITTEN_AMOUNT = re.compile(rf"[\d.,]+(?:\s*(?:万亿|亿|万|千|{'|'.join(EN_SCALES)})(?![a-z]))?", re.I)
+_WRITTEN_AMOUNT = re.compile(
+    rf"[\d.,]+(?:\s*(?:{'|'.join(sorted([*ZH_SCALES, *EN_SCALES], key=len, reverse=True))})(?![a-z]))?", re.I)
 # How each language writes a large amount, for ``rescaled``.
 _SCALES = {"zh": [(1e12, "万亿"), (1e8, "亿"), (1e4, "万")],
            "en": [(1e12, " trillion"), (1e9, " billion"), (1e6, " million")]}
