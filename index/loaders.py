@@ -17,9 +17,19 @@ import yaml
 
 SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 # Bumped when a loader changes what text it produces, so stored hashes stop matching.
-LOADER_VERSION = "2"
+LOADER_VERSION = "3"
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# A file that states no date is dated by its name when the name starts with one
+# (2021-08-01-rebates.txt, 20210801_rebates.html): year checks read a passage's date.
+_NAME_DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})(?!\d)")
+# A plain text file's first line is its title when it stands alone, short and unpunctuated,
+# above a blank line; else the file name is.
+_TEXT_TITLE = re.compile(r"\A\s*([^\n]{1,120}?)[ \t]*\n[ \t]*\n")
+_SENTENCE_END = ".。!！?？;；:：,，"
+# Where pages put their publication date, in the order trusted.
+_HTML_DATES = ("date", "dc.date", "dc.date.issued", "dcterms.date", "article:published_time", "pubdate",
+               "publishdate", "publication_date")
 
 
 @dataclass
@@ -82,6 +92,7 @@ def load_file(path: Path, rel: str) -> Document:
     doc.doc_id = re.sub(r"[^A-Za-z0-9_.\-/]", "_", rel.rsplit(".", 1)[0])
     doc.path = rel
     doc.title = doc.title or path.stem
+    doc.date = doc.date or _name_date(path.stem)
     doc.language = doc.language or detect_language(doc.text)
     doc.content_hash = hashlib.sha256(LOADER_VERSION.encode() + raw).hexdigest()
     return doc
@@ -122,8 +133,19 @@ def _markdown(raw: bytes, path: Path) -> Document:
     )
 
 
+def _name_date(stem: str) -> str:
+    match = _NAME_DATE.match(stem)
+    if not match:
+        return ""
+    year, month, day = match.groups()
+    return f"{year}-{month}-{day}" if 1 <= int(month) <= 12 and 1 <= int(day) <= 31 else ""
+
+
 def _plain(raw: bytes, path: Path) -> Document:
-    return Document(doc_id="", path="", title="", text=_decode(raw))
+    text = _decode(raw)
+    first = _TEXT_TITLE.match(text)
+    title = first.group(1).strip() if first and first.group(1).strip()[-1] not in _SENTENCE_END else ""
+    return Document(doc_id="", path="", title=title, text=text)
 
 
 def _html(raw: bytes, path: Path) -> Document:
@@ -151,7 +173,21 @@ def _html(raw: bytes, path: Path) -> Document:
     return Document(
         doc_id="", path="", title=title, text="\n\n".join(lines),
         source_url=str(meta_url.get("href", "")) if meta_url else "",  # href is one string, never a list
+        date=_html_date(soup),
     )
+
+
+def _html_date(soup) -> str:
+    """The page's publication date (its ``<meta>`` date, else its first ``<time datetime>``), as YYYY-MM-DD."""
+    metas = {str(m.get("name") or m.get("property") or "").lower(): str(m.get("content") or "")
+             for m in soup.find_all("meta")}
+    time = soup.find("time", datetime=True)
+    found = [metas.get(name, "") for name in _HTML_DATES] + [str(time["datetime"]) if time else ""]
+    for value in found:
+        match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", value)
+        if match:
+            return "-".join(match.groups())
+    return ""
 
 
 def _pdf(raw: bytes, path: Path) -> Document:

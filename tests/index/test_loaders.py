@@ -33,11 +33,39 @@ def test_markdown_without_front_matter_takes_its_title_from_the_first_heading(tm
     assert doc.title == "Grain Export Memo"
 
 
-def test_plain_text_is_read_whole_with_the_file_name_as_title(loaded):
+def test_plain_text_is_read_whole_with_its_first_line_as_title(loaded):
     doc = loaded[0]["minutes"]
-    assert doc.title == "minutes"
+    assert doc.title == "Minutes of the quota committee"
     assert doc.text.startswith("Minutes of the quota committee")
     assert doc.language == "en"
+
+
+def test_plain_text_opening_with_a_sentence_takes_the_file_name_as_title(tmp_path):
+    write(tmp_path / "memo.txt", "Quotas were cut.\n\nThe committee met twice.\n")
+    write(tmp_path / "run-on.txt", "出口退税率调整\n本次调整自2021年8月1日起执行。\n")
+    documents, _ = load_corpus(tmp_path)
+    assert {d.doc_id: d.title for d in documents} == {"memo": "memo", "run-on": "run-on"}
+
+
+def test_a_file_that_states_no_date_is_dated_by_its_name(tmp_path):
+    """Year checks read a passage's date: a text or HTML file has none of its own."""
+    write(tmp_path / "2021-08-01-rebates.txt", "出口退税率调整\n\n本次调整自2021年8月1日起执行。\n")
+    write(tmp_path / "20190218_bay-area.html", "<html><body><p>The plan was published.</p></body></html>")
+    write(tmp_path / "2019-13-01-odd.txt", "Not a date in the name.\n")
+    write(tmp_path / "notes.txt", "No date anywhere.\n")
+    write(tmp_path / "2020-01-01-dated.md", "---\ndate: 2024-05-06\n---\n\nBody.\n")
+    documents, _ = load_corpus(tmp_path)
+    dates = {d.doc_id: d.date for d in documents}
+    assert dates == {"2021-08-01-rebates": "2021-08-01", "20190218_bay-area": "2019-02-18", "2019-13-01-odd": "",
+                     "notes": "", "2020-01-01-dated": "2024-05-06"}  # the file's own date first
+
+
+def test_html_takes_its_date_from_its_meta_tags_or_time_element(tmp_path):
+    write(tmp_path / "meta.html", '<html><head><meta property="article:published_time" '
+          'content="2022-04-07T09:00:00+08:00"></head><body><p>Text.</p></body></html>')
+    write(tmp_path / "time.html", '<html><body><p>Posted <time datetime="2021-06-10">10 June</time>.</p></body></html>')
+    documents, _ = load_corpus(tmp_path)
+    assert {d.doc_id: d.date for d in documents} == {"meta": "2022-04-07", "time": "2021-06-10"}
 
 
 def test_chinese_plain_text_is_detected_as_chinese(loaded):
