@@ -23,7 +23,7 @@ class Name:
 
 
 _TABLE = """
-country|China; Chinese|中国
+country|China; Chinese|中国; 我国
 country|Japan; Japanese|日本
 country|South Korea; Korea|韩国
 country|Australia|澳大利亚

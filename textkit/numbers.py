@@ -69,7 +69,7 @@ PATTERN = re.compile(
     rf"|(?P<twice>\btwice\b)"
     rf"|(?P<ordinal>\b(?:{'|'.join(EN_ORDINALS)})\b(?!-hand))"
     rf"|(?P<zhord>第(?P<zo>{_ZH_NUMERAL}|\d+)|首(?=[次批届个部份]))"
-    rf"|(?P<zh>{_ZH_NUMERAL})(?=[{ZH_MEASURES}])",
+    rf"|(?P<zh>{_ZH_NUMERAL})(?=[{ZH_MEASURES}元]|美元)",  # 二百万元, 五亿美元: sums
     re.I,
 )
 _PERCENT = re.compile(r"\s*(?:%|％|per\s?cent\b|percent\b)", re.I)

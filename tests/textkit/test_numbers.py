@@ -33,6 +33,9 @@ def values(text: str) -> list[tuple[str, object]]:
     ("held twice a year", [("number", 2.0)]),
     ("比上一年增长56%", [("percent", 56.0)]),  # 上一年 is "the year before", no count of years
     ("同一年份", []), ("每一个地区", []), ("一年内", [("number", 1.0)]),
+    # Sums in Chinese numerals: a fine's range, a dollar figure.
+    ("处二百万元以上一千万元以下罚款", [("cny", 2_000_000.0), ("cny", 10_000_000.0)]),
+    ("五亿美元", [("usd", 500_000_000.0)]),
 ])
 def test_amounts_in_digits_words_and_chinese_numerals(text, expected):
     assert values(text) == expected
