@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from core.settings import Settings
 from qa.answer_types import Answerability
-from qa.asked import lacks, unmentioned
+from qa.asked import SEPARATE_KINDS, asked_kinds, lacks, unmentioned
 from qa.passages import Passage
 from qa.ranking import Collection, Place, RankedSentence, word_senses
 from textkit.language import has_cjk, in_language, language_of
@@ -60,7 +60,7 @@ REASONS = {
 @dataclass(frozen=True)
 class Decision:
     verdict: Answerability
-    lead: Place | None  # the sentence that gives what the question asks for: quote it first
+    leads: tuple[Place, ...]  # the sentences that give what the question asks for: quote them first
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ class Signals:
     cross: float  # 1 when the best sentence is in the other language
     gap: str  # what of the asked slot none of the best sentences gives ("" when one does)
     absent: tuple[str, ...]  # names the question uses that no retrieved passage's document mentions
-    lead: Place | None  # the sentence that gives what is asked, when one does
+    leads: tuple[Place, ...]  # the sentences that give what is asked, when they do (one per kind asked)
 
     @property
     def ruled_out(self) -> bool:
@@ -84,55 +84,66 @@ class Signals:
 def signals(question: str, ranked: list[RankedSentence], passages: list[Passage],
             collection: Collection) -> Signals:
     words = word_senses(question)
-    gap, lead = fill_slot(question, ranked, passages)
+    gap, leads = fill_slot(question, ranked, passages)
     return Signals(
         similarity=max((r.similarity for r in ranked), default=0.0),
         unknown=sum(not any(w in collection.vocabulary for w in word) for word in words) / max(len(words), 1),
         cross=float(bool(ranked) and language_of(ranked[0].text) != language_of(question)),
         gap=gap,
-        lead=lead,
+        leads=leads,
         absent=unmentioned(question, " ".join(map(collection.document_text, {p.doc_id: p for p in passages}))),
     )
 
 
-def fill_slot(question: str, ranked: list[RankedSentence], passages: list[Passage]) -> tuple[str, Place | None]:
+def fill_slot(question: str, ranked: list[RankedSentence], passages: list[Passage]
+              ) -> tuple[str, tuple[Place, ...]]:
     """The sentence that gives what the question asks for: one near the top, or any of
     their passages (a figure often sits in a sentence that names its subject only as "it",
-    and the sentence naming it may rank below one of another passage). Else what the first
-    of them lacks ("figure", "date", …) and None."""
+    and the sentence naming it may rank below one of another passage); for a question
+    asking two things that no one sentence gives, one sentence for each. Else what the
+    first of them lacks ("figure", "date", …) and no sentence."""
     if not ranked:
-        return "figure", None
+        return "figure", ()
     near = [r.place for r in ranked[:SLOT_WINDOW] if r.score >= ranked[0].score - SLOT_MARGIN]
     spans = {i: sentence_spans(passages[i].text) for i, _ in near}
-    first_gap = ""
-    for index, span in dict.fromkeys(near + [(i, span) for i in spans for span in spans[i]]):
+    places = list(dict.fromkeys(near + [(i, span) for i in spans for span in spans[i]]))
+
+    def gap(place: Place, kind: str = "") -> str:
+        index, (start, end) = place
         passage = passages[index]
-        before = [passage.text[a:b] for a, b in spans[index] if b <= span[0]]
-        gap = lacks(question, passage.text[span[0]:span[1]], before[-1] if before else "",
-                    f"{passage.title} {passage.date} {passage.text}")
-        if not gap:
-            return "", (index, span)
-        first_gap = first_gap or gap
-    return first_gap, None
+        before = [passage.text[a:b] for a, b in spans[index] if b <= start]
+        return lacks(question, passage.text[start:end], before[-1] if before else "",
+                     f"{passage.title} {passage.date} {passage.text}", kind)
+
+    gaps = [gap(place) for place in places]
+    if "" in gaps:
+        return "", (places[gaps.index("")],)
+    kinds = asked_kinds(question)
+    if len(kinds) < 2 or not set(kinds) <= SEPARATE_KINDS:
+        return gaps[0] if gaps else "", ()
+    givers = [next((place for place in places if not gap(place, kind)), None) for kind in kinds]
+    if None not in givers:
+        return "", tuple(dict.fromkeys(place for place in givers if place is not None))
+    return gaps[0] if gaps else "", ()
 
 
 def decide(question: str, ranked: list[RankedSentence], passages: list[Passage], collection: Collection,
            settings: Settings) -> Decision:
     if not ranked:
-        return Decision(_verdict(question, False, 0.0, "empty"), None)
+        return Decision(_verdict(question, False, 0.0, "empty"), ())
     s = signals(question, ranked, passages, collection)
     score = probability(s, settings.answerability_weights)
     if s.absent:
         names = "、".join(s.absent) if has_cjk(question) else ", ".join(s.absent)
-        return Decision(_verdict(question, False, score, "absent", names), None)
+        return Decision(_verdict(question, False, score, "absent", names), ())
     if s.gap and s.unknown >= OFF_TOPIC:  # "the best recipe for chocolate cake" asks no ranking of ours
-        return Decision(_verdict(question, False, score, "unknown"), None)
+        return Decision(_verdict(question, False, score, "unknown"), ())
     if s.gap:
         kind, _, named = s.gap.partition(":")
-        return Decision(_verdict(question, False, score, kind, named), None)
+        return Decision(_verdict(question, False, score, kind, named), ())
     if score >= settings.answerable_min_score:
-        return Decision(_verdict(question, True, score, "answers"), s.lead)
-    return Decision(_verdict(question, False, score, "unknown" if s.unknown > 0 else "far"), None)
+        return Decision(_verdict(question, True, score, "answers"), s.leads)
+    return Decision(_verdict(question, False, score, "unknown" if s.unknown > 0 else "far"), ())
 
 
 def confirm(question: str, verdict: Answerability, judged: float | None, settings: Settings) -> Answerability:

@@ -16,14 +16,15 @@ questions the same way.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from qa.citations import strip_markers
 from textkit.language import has_cjk
 from textkit.names import mentions, names
-from textkit.numbers import ITEM_LABEL, MONTH, Quantity, quantities, supported
-from textkit.gloss import bilingual_terms, gloss, spelled
+from textkit.numbers import ITEM_LABEL, MONTH, MONTH_NAMES, Quantity, quantities, supported
+from textkit.gloss import bilingual_terms, dictionary, gloss, spelled
 from textkit.sentences import enumerates, sentence_spans
 from textkit.terms import chinese_names, fold, jieba_segmenter, terms
 
@@ -35,7 +36,8 @@ _COUNT_MEASURES = "家项列批次条名位种座所件艘辆人天年月届类�
 # 近几年, 这几天, 过去几个月 are "the last few years", not a question.
 _ZH_FEW = r"(?<![近这前去头])几"
 _ZH_ASKS_FIGURE = re.compile(rf"多少|{_ZH_FEW}[个{_COUNT_MEASURES}]|多大|多高|多快|多长|多久")
-_COUNT = re.compile(rf"\bhow many\b|\bwhat (?:is|was|are|were) the (?:total )?number of\b|数量|多少|{_ZH_FEW}", re.I)
+_COUNT = re.compile(rf"\bhow many\b|\bwhat (?:is|was|are|were) the (?:total )?number of\b|数量|多少|{_ZH_FEW}"
+                    r"|\bhow long\b|多长|多久", re.I)  # a length or a span of time: any figure
 _SHARE = re.compile(
     r"\brates?\b|\b(?:what|which) (?:percentage|share|proportion)|\b(?:percentage|proportion)\b|\bby how much\b"
     r"|\bhow fast\b|\bhow much (?:did|does|do|will|has|have) [^?]*\b(?:grow|rise|increase|fall|drop|decline|expand)"
@@ -43,7 +45,8 @@ _SHARE = re.compile(
 # A levy or a fine is a rate or a sum: either answers it.
 _CHARGE = re.compile(
     r"\bwhat (?:\w+ )?(?:tax|tariff|duty|levy|fee|fine|penalty)\b|\b(?:maximum|minimum) (?:fine|penalty)\b"
-    r"|关税|罚款|收费标准", re.I)
+    r"|(?:关税|罚款|收费标准)[^，。？！,.?!]{0,6}?(?:多少|几|多高|多大)|多少(?:关税|罚款)",  # not "哪类产品取消关税"
+    re.I)
 _MONEY = re.compile(
     r"\bhow much (?:money|funding)\b|\bwhat (?:is|was|are|were) (?:[\w'-]+ ){0,5}"
     r"(?:amount|value|turnover|sales|revenue|budget|investment|cost)\b|金额|额|多少钱|资金|价值|总值|产值", re.I)
@@ -75,10 +78,11 @@ _EVENTS = tuple((kind, re.compile(asks, re.I), re.compile(gives, re.I)) for kind
      r"|期限|截止|(?:什么|哪)(?:时候|时间|年|天)(?:之|以)?前",
      rf"\b(?:by|before|until|no later than)\s+(?:the\s+)?(?:end\s+of\s+|mid-|end-)?(?:\d{{4}}|{MONTH})\b"
      r"|\bdeadline\b|截至|截止|期限|\d[年月日](?:底|末)?(?:之|以)?前|到\d{4}年"),
-    ("launched", r"\b(?:launch(?:ed|es)?|inaugurat(?:e|ed|es)|start(?:ed|s)?|beg[ai]n|set up|establish(?:ed)?)\b"
+    ("launched", r"\b(?:launch(?:ed|es)?|inaugurat(?:e|ed|es)|start(?:ed|s)?|beg[ai]n|set up|establish(?:ed)?"
+     r"|unveil(?:ed|s)?)\b"
      r"|启动|揭牌|挂牌|成立|设立|开始",
-     r"\b(?:launch(?:ed|es)?|inaugurat(?:e|ed|es|ion)|start(?:ed|s)?|beg[au]n|opened|set up|establish(?:ed|es)?)\b"
-     r"|启动|揭牌|挂牌|开始|成立|设立"),
+     r"\b(?:launch(?:ed|es)?|inaugurat(?:e|ed|es|ion)|start(?:ed|s)?|beg[au]n|opened|set up|establish(?:ed|es)?"
+     r"|since|unveil(?:ed|s)?)\b|启动|揭牌|挂牌|开始|成立|设立|自[^，。；]{0,12}起"),
 ))
 # "the first to", "most", "最多": asks which one ranks highest, a fact a list does not give;
 # and only a sentence ranking the same way gives it: 最多 (most) does not answer 最晚 (last),
@@ -93,6 +97,8 @@ _RANKS = tuple((kind, re.compile(asks, re.I), re.compile(gives, re.I)) for kind,
      r"\b(?:first|earliest)\b|最[早先]|首|第一|率先"),
     ("last", r"\blatest\b|最晚", r"\b(?:last|latest|final)\b|最[晚后]"),  # 最后 also means "finally"
 ))
+# "最多可能被罚多少钱": the most a figure can be (a fine's ceiling), not which thing ranks first.
+_AT_MOST = re.compile(r"最[多高少低][^，。？！,.?!]{0,8}?(?:多少|几)")
 # "which city", "哪些港口": asks for a place, which a sentence answers only by naming one.
 _ASKS_PLACE = re.compile(
     r"\b(?:which|what) (?:\w+ )?(?:city|cities|ports?|provinces?|countries|country|regions?|nations?)\b"
@@ -117,7 +123,7 @@ _ITEM = re.compile(rf"(?:^|[ -]){ITEM_LABEL}(?: [IVX]+)?$")
 _EN_COUNTED = re.compile(r"\bhow many ((?:[a-z-]+,? (?:and )?){1,4})", re.I)
 _EN_COUNTED_STOP = frozenset(re.findall(
     r"\w+", "did do does are were is was will would can could have has had in of at for on by to from new more "
-    "other and the a an different separate"))
+    "other and the a an different separate it its they them this that these those there"))
 _ZH_COUNTED = re.compile(rf"(?:多少|{_ZH_FEW}(?=[{_COUNT_MEASURES}]))([{_COUNT_MEASURES}]?)([\u4e00-\u9fff]*)")
 # A levy's rate is answered only by a sentence about that levy: a tax rate by one that says
 # "tax" or 税, whatever other percentage it gives (the question's word -> what may answer).
@@ -175,7 +181,18 @@ _DOCUMENT_YEAR = re.compile(
     r"|\d{4}年(?:版|[^，。？！,.?!]{0,20}?(?:通知|意见|规划|文件|清单|方案|规定|办法|措施|法(?![规律])))", re.I)
 _COUNTABLE = frozenset({"number", "teu"})
 _MONEY_KINDS = frozenset({"usd", "cny"})
-_DURATION = re.compile(r"\s*(?:(?:days?|weeks?|months?|years?|hours?)\b|天|周|星期|个月|小时)", re.I)
+_DURATION = re.compile(r"\s*(?:(?:days?|weeks?|months?|years?|hours?)\b|天|周|星期|个?月|年|小时)", re.I)
+# What a count of time counts: "how many years", 多少天. Any other count is not answered by
+# a span of time ("谈判历时不到一年" gives no number of rounds).
+_TIME_UNITS = frozenset({"day", "days", "week", "weeks", "month", "months", "year", "years", "hour", "hours",
+                         "天", "周", "星期", "月", "年", "小时"})
+# A sum asked in one currency ("in US dollars", 多少亿元) is answered only by an amount in
+# it: the documents' yuan total is no dollar figure, and a count is no sum at all.
+_CURRENCIES = (("usd", re.compile(r"\b(?:US\s+)?dollars?\b|\bUSD\b|美元", re.I)),
+               ("cny", re.compile(r"\b(?:yuan|RMB|renminbi)\b|人民币|元", re.I)))
+_ASKS_CURRENCY = re.compile(
+    r"\bin (?:US\s+)?dollar(?:s|\s+terms)?\b|\bin (?:USD|yuan|RMB|renminbi)\b|\bhow many (?:US\s+)?(?:dollars|yuan)\b"
+    r"|[以按](?:美元|人民币)|多少(?:[十百千万亿]|百万|千万)*(?:美元|元|人民币)", re.I)
 _ANSWERED_BY = {"share": frozenset({"percent", "times"}), "money": _MONEY_KINDS,
                 "charge": _MONEY_KINDS | {"percent", "times"}}
 
@@ -194,6 +211,7 @@ class Asked:
     named: tuple[tuple[Quantity, str], ...]  # figures the question itself names (years, editions, amounts), as written
     documented: tuple[str, ...] = ()  # those of them that date a document ("the 2020 circular"), as written
     items: bool = False  # asks "which ones": a sentence listing several gives them
+    currency: str = ""  # for a sum asked in one currency: "usd" or "cny"
 
 
 @lru_cache(maxsize=1024)
@@ -201,16 +219,21 @@ def slot(question: str) -> Asked:
     figure = ""
     if not has_cjk(question) or _ZH_ASKS_FIGURE.search(question):
         figure = next((kind for kind, pattern in _FIGURES if pattern.search(question)), "")
+    in_currency = _ASKS_CURRENCY.search(question)
+    currency = next((kind for kind, said in _CURRENCIES if in_currency and said.search(in_currency.group(0))), "")
+    if currency and figure in ("", "count", "size"):
+        figure = "money"
     read = question.replace("哪一", "哪")  # "哪一年" asks for a year, it names none
     named = tuple((q, _written(read, q.span)) for q in quantities(read) if _names_figure(q, read))
     documented = tuple(written for q, written in named if q.kind == "year" and _DOCUMENT_YEAR.match(read, q.span[0]))
-    rank = next((kind for kind, asks, _ in _RANKS if asks.search(question)), "")
+    rank = "" if figure and _AT_MOST.search(question) else next(
+        (kind for kind, asks, _ in _RANKS if asks.search(question)), "")
     date = bool(_DATE.search(question))
     event = next((kind for kind, asks, _ in _EVENTS if asks.search(question)), "") if date else ""
     return Asked(figure, date, event, rank,
                  bool(_ASKS_PLACE.search(question)), bool(_ASKS_FIRM.search(question)), _counted(question),
                  _levy(question) if figure in ("share", "charge") else (), _flows(question) if figure else (),
-                 named, documented, bool(_ASKS_ITEMS.search(question)))
+                 named, documented, bool(_ASKS_ITEMS.search(question)), currency if figure == "money" else "")
 
 
 def _written(question: str, span: tuple[int, int]) -> str:
@@ -276,31 +299,69 @@ def gives_figure(asked: Asked, text: str) -> bool:
     # make textiles?" is not answered by "578 bases in all".
     given = tuple(q for q, _ in asked.named)
     found = [q for q in quantities(text) if q.kind not in ("year", "date", "ordinal") and not supported(q, given)]
-    if asked.figure in _ANSWERED_BY:
-        return bool({q.kind for q in found} & _ANSWERED_BY[asked.figure])
+    answering = frozenset({asked.currency}) if asked.currency else _ANSWERED_BY.get(asked.figure)
+    if answering:
+        return bool({q.kind for q in found} & answering)
     if asked.figure == "size":  # any figure but a span of time: "two weeks after" sizes nothing
         return any(not _DURATION.match(text, q.span[1]) for q in found)
     if not asked.counted:  # "面积是多少": any figure
         return bool(found)
-    return _gives_count(asked.counted, [q for q in found if q.kind in _COUNTABLE], text)
+    timed = bool(_TIME_UNITS & set(asked.counted))
+    counts = [q for q in found if q.kind in _COUNTABLE and (timed or not _DURATION.match(text, q.span[1]))]
+    return _gives_count(asked.counted, counts, text)
 
 
 def _gives_count(counted: tuple[str, ...], counts: list[Quantity], text: str) -> bool:
     """A count of the counted thing, when the sentence is in the question's language:
     "多少家企业" needs a number with 家 and 企业 in the sentence, "how many cities" cities.
-    Across languages any count will do: the dictionary gloss misses too many senses
-    (产品 is glossed "good; merchandise", never "product") to hold a count to a word."""
-    if not counts or not counted or has_cjk("".join(counted)) != has_cjk(text):
+    Across languages the dictionary gloss misses too many senses (产品 is glossed "good;
+    merchandise", never "product") to hold a count to a word; a Chinese count's measure
+    word can (``_MEASURES``): "how many chapters" is not answered by 十五个成员国, nor
+    多少名委员 by "16 articles". A thing the table does not know takes any count."""
+    if not counts or not counted:
         return bool(counts)
+    if has_cjk("".join(counted)) != has_cjk(text):
+        return _counts_across(counted, counts, text)
     if not has_cjk(text):  # the counted word beside the number: "ten localities … the companies" counts no companies
         return any(_beside(counted, text, q.span) for q in counts)
     measure, noun = counted
     return (not measure or any(text[q.span[1]:q.span[1] + 1] == measure for q in counts)) and noun in text
 
 
+def _loose(word: str) -> str:
+    """"encourage" and "encourag" (folded "encouraged"), "catalogue" and "catalog" alike."""
+    return re.sub(r"(?:ue|e)$", "", word)
+
+
+# Chinese measure words and the English things they count (folded as ``fold`` does): the
+# closed class a count carries in Chinese, which names what is counted in either language.
+_MEASURES = {
+    "章": "chapter", "条": "article item measure provision rule clause line", "届": "session edition",
+    "列": "train trip run service", "趟": "train trip run", "名": "person people member staff official deputy expert",
+    "人": "person people member staff official", "位": "person people member official expert",
+    "家": "company enterprise firm business exporter importer exhibitor bank base institution organisation "
+          "organization platform operator",
+    "国": "country nation economy member state", "项": "item measure product project line task",
+    "天": "day", "日": "day", "年": "year", "月": "month", "批": "batch",
+}
+_MEASURED = {measure: frozenset(_loose(fold(w)) for w in nouns.split()) for measure, nouns in _MEASURES.items()}
+_COUNTED_BY = {noun: frozenset(m for m, nouns in _MEASURED.items() if noun in nouns)
+               for nouns in _MEASURED.values() for noun in nouns}
+
+
+def _counts_across(counted: tuple[str, ...], counts: list[Quantity], text: str) -> bool:
+    """A count in the other language of the thing counted, read by its measure word."""
+    if has_cjk(text):  # an English question: its counted noun's measure words after the number
+        measures = frozenset().union(*(_COUNTED_BY.get(_loose(word), frozenset()) for word in counted))
+        return not measures or any(text[q.span[1]:q.span[1] + 1] in measures or text[q.span[1]:q.span[1] + 2]
+                                   in {f"个{m}" for m in measures} for q in counts)
+    nouns = _MEASURED.get(counted[0], frozenset())
+    return not nouns or any(_beside(tuple(nouns), text, q.span) for q in counts)
+
+
 def _beside(words: tuple[str, ...], text: str, span: tuple[int, int], reach: int = 40) -> bool:
     near = text[max(0, span[0] - reach):span[1] + reach].lower()
-    return bool(set(words) & {fold(w) for w in re.findall(r"[a-z-]+", near)})
+    return bool({_loose(w) for w in words} & {_loose(fold(w)) for w in re.findall(r"[a-z-]+", near)})
 
 
 def gives_date(asked: Asked, text: str) -> bool:
@@ -342,7 +403,7 @@ def unmentioned(question: str, text: str) -> tuple[str, ...]:
     known = {form for name, _ in table for form in name.forms}
     missing = [question[start:end] for name, (start, end) in table if not mentions(name, text)]
     found = (_ITEM.sub("", m.group(0)) for m in _PROPER.finditer(question))
-    proper = [name for name in found if name and not any(name in form for form in known)]
+    proper = [name for name in found if name and name not in MONTH_NAMES and not any(name in form for form in known)]
     if proper:
         said = bilingual_terms(text)
         missing += [name for name in proper if not _said(name, text, said)]
@@ -355,10 +416,13 @@ def _said(name: str, text: str, said: frozenset[str]) -> bool:
     every word of it in either language: a Chinese passage's dictionary gloss gives
     浙江 "Zhejiang", 国务院办公厅 "State Council" + "office" ("General Office of the State
     Council" names it too); a place the dictionary lacks is written in pinyin (洋山
-    "Yangshan"); an acronym is the initials of words the text has (自贸协定 "FTA")."""
+    "Yangshan"); an acronym is the initials of words the text has (自贸协定 "FTA"). Words
+    compare by a loose stem: the gloss says "encourage" and "catalog" where the question
+    writes "Encouraged" and "Catalogue"."""
     if name.lower() in text.lower():
         return True
-    return all(set(terms(word)) <= said or spelled(word, text) or _abbreviates(word, text)
+    loose = {_loose(word) for word in said}
+    return all({_loose(t) for t in terms(word)} <= loose or spelled(word, text) or _abbreviates(word, text)
                for word in re.findall(r"[A-Za-z]+", name))
 
 
@@ -378,11 +442,28 @@ def _unsaid_chinese_names(question: str, text: str, known: set[str]) -> list[str
     """The question's Chinese proper names that ``text`` mentions neither in Chinese nor by
     the words of their English name; the text's terms are read only when there is one."""
     candidates = [(w, english) for w in chinese_names(question) if not any(w in form for form in known)
-                  and w.rstrip("省市县") not in text and (english := _english_names(w))]
+                  and w.rstrip("省市县") not in text and (english := _english_names(_widest(w, question)))]
     if not candidates:
         return []
-    said = set(terms(text))
-    return [w for w, english in candidates if not any(set(terms(name)) - _PLACE_WORDS <= said for name in english)]
+    said = set(terms(text))  # hyphenated names stay one term: "kong-zhuhai-macao"
+    return [w for w, english in candidates if not any(_names_said(name, said) for name in english)]
+
+
+def _widest(word: str, question: str, reach: int = 4) -> str:
+    """The longest dictionary word of the question that contains ``word``: jieba cuts
+    港珠澳大桥 into 港珠澳 + 大桥, whose own sense is a heroine of the Three Kingdoms."""
+    table, at = dictionary(), question.find(word)
+    pieces = (question[start:end] for start in range(max(0, at - reach), at + 1)
+              for end in range(at + len(word), min(len(question), at + len(word) + reach) + 1))
+    return max((piece for piece in pieces if piece in table), key=len, default=word)
+
+
+def _names_said(name: str, said: set[str]) -> bool:
+    """Every word of an English name is in the text (place words aside); of a name of four
+    words or more, all but one: "Hong Kong-Zhuhai-Macau Bridge" is the text's "…-Macao Bridge"."""
+    words = {part for word in terms(name) for part in word.split("-")} - _PLACE_WORDS
+    parts = {part for word in said for part in word.split("-")}
+    return len(words - parts) <= (1 if len(words) >= 4 else 0)
 
 
 _LEADING_NAME = re.compile(r"[A-Z][\w'-]*(?: [A-Z][\w'-]*)*")
@@ -404,10 +485,22 @@ def gives_asked(question: str, text: str) -> bool:
                 or (a.items and enumerates(text)))
 
 
-def lacks(question: str, sentence: str, before: str, passage: str) -> str:
+def lacks(question: str, sentence: str, before: str, passage: str, kind: str = "") -> str:
     """What of the asked slot the sentence does not give: "figure", "date", "rank", "place",
-    "firm", "named:<what the question wrote>", or "" when nothing is missing."""
-    return unfilled(question, sentence) or _unnamed(slot(question), sentence, before, passage)
+    "firm", "named:<what the question wrote>", or "" when nothing is missing; of one
+    ``kind`` only when given (``asked_kinds``)."""
+    return unfilled(question, sentence, kind) or _unnamed(slot(question), sentence, before, passage)
+
+
+def asked_kinds(question: str) -> tuple[str, ...]:
+    """The kinds of fact the question asks for: two for "when was it adopted, and how many
+    articles has it", which two sentences may give."""
+    return tuple(name for name, wanted, _ in _checks(question, "") if wanted)
+
+
+# Kinds that are facts of their own, which two sentences may give apart: "which country
+# was the first" asks one fact (a place that ranks), not a place and a first.
+SEPARATE_KINDS = frozenset({"figure", "date"})
 
 
 # A question answered by yes or no: restating it is the answer ("会得到支持吗" -> "会得到支持").
@@ -424,19 +517,24 @@ def restates(question: str, text: str) -> bool:
     return not set(terms(strip_markers(text))) - set(terms(question))
 
 
-def unfilled(question: str, text: str) -> str:
+def unfilled(question: str, text: str, kind: str = "") -> str:
     """The kind of fact asked for ("figure", "date", "rank", "place", "firm") that ``text``
-    does not give, or "" (also when the question asks for none of them). A generated
-    answer is held to it too: one that restates the wrong sentence gives no date for "when"."""
+    does not give, or "" (also when the question asks for none of them); only ``kind``
+    when given. A generated answer is held to it too: one that restates the wrong sentence
+    gives no date for "when"."""
+    return next((name for name, wanted, given in _checks(question, text)
+                 if wanted and (not kind or name == kind) and not given()), "")
+
+
+def _checks(question: str, text: str) -> tuple[tuple[str, bool, Callable[[], bool]], ...]:
     asked = slot(question)
-    checks = (  # in this order, each run only when asked for
+    return (  # in this order, each run only when asked for
         ("figure", bool(asked.figure), lambda: gives_figure(asked, text)),
         ("date", asked.date, lambda: gives_date(asked, text)),
         ("rank", bool(asked.rank), lambda: gives_rank(asked.rank, text)),
         ("place", asked.place, lambda: gives_place(question, text)),
         ("firm", asked.firm, lambda: gives_firm(text)),
     )
-    return next((name for name, wanted, given in checks if wanted and not given()), "")
 
 
 def carries(question: str, source: str, text: str) -> bool:
@@ -461,16 +559,19 @@ def carries(question: str, source: str, text: str) -> bool:
 def _unnamed(asked: Asked, sentence: str, before: str, passage: str) -> str:
     """A figure the question names that the evidence lacks. A year must be the sentence's:
     named in it or the one before it (a full date there, for a figure, only says when
-    something was announced), or, when they name no year, in the passage or its date; any
-    other figure (the 127th fair, 46 zones, June 2020's year, the year of "the 2020
-    circular") anywhere in the passage or its date."""
+    something was announced), or, when they name no year, before it in the passage (its
+    title, date or earlier text: the CIFTIS 2020 brief's 148 countries are no count for the
+    2021 fair its closing sentence mentions); any other figure (the 127th fair, 46 zones,
+    June 2020's year, the year of "the 2020 circular") anywhere in the passage or its date."""
     near = tuple(q for q in quantities(f"{before} {sentence}")
                  if not (asked.figure and q.kind == "date" and q.date[2] is not None))
     everywhere = quantities(passage)
+    at = passage.find(sentence)
+    earlier = quantities(passage[:at]) if at > 0 else everywhere
     dated = any(q.kind in ("year", "date") for q in near)
     for figure, written in asked.named:
         sentence_year = figure.kind == "year" and written not in asked.documented
-        if sentence_year and not supported(figure, near if dated else everywhere):
+        if sentence_year and not supported(figure, near if dated else earlier):
             return f"named:{written}"
         sought = Quantity("year", float(figure.date[0] or 0)) if figure.kind == "date" else figure
         if not supported(sought, everywhere) and not (

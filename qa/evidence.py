@@ -36,15 +36,15 @@ class Quote:
 
 
 def choose_quotes(ranked: list[RankedSentence], passages: list[Passage], limit: int,
-                  lead: Place | None = None) -> list[Quote]:
-    """The sentence that gives what the question asks for (``lead``: the count, the date),
+                  leads: tuple[Place, ...] = ()) -> list[Quote]:
+    """The sentences that give what the question asks for (``leads``: the count, the date),
     the best sentence, a close second, and the sentence that continues one of them in its
     paragraph (policy texts state a point, then its specifics), at most ``limit``."""
     if not ranked or limit < 1:
         return []
     top = ranked[0].score
     by_place = {r.place: r for r in ranked}
-    chosen = [by_place[lead]] if lead in by_place else []
+    chosen = [by_place[lead] for lead in leads if lead in by_place]
     said = {r.text.strip() for r in chosen}
     for r in _distinct(ranked)[:2]:
         if r.score >= top * SECOND_QUOTE and r.text.strip() not in said:

@@ -143,7 +143,7 @@ def find_evidence(service: Service, turn: Turn, k: int) -> Found:
         passages, ranked = service.find_either(turn.standalone, turn.search or turn.standalone, k)
     with _timed(turn, "evidence"):
         decision = answerability.decide(turn.standalone, ranked, passages, service.retriever(), settings)
-        quotes = choose_quotes(ranked, passages, settings.evidence_quotes, lead=decision.lead)
+        quotes = choose_quotes(ranked, passages, settings.evidence_quotes, leads=decision.leads)
         evidence = build_evidence(quotes, passages, decision.verdict, turn.lang)
     return Found(passages, ranked, quotes, evidence)
 

@@ -96,6 +96,18 @@ def test_a_year_that_dates_a_document_is_the_documents_not_the_sentences():
     ("2018年中国一共出口了多少辆二手车？", "In 2018 China exported about 1,000 used cars."),
     ("2020年进出口总额是多少？", "China's imports and exports reached 32 trillion yuan in 2020."),
     ("How much did exports grow in 2020?", "Exports rose 4 percent and imports fell 1 percent in 2020."),
+    # A sum in the asked currency, a span of time when time is counted, "at most" a figure.
+    ("2022年服务进出口总额是多少亿元？", "2022年服务进出口总额59801.9亿元，同比增长12.9%。"),
+    ("How many days after the threshold does RCEP enter into force?",
+     "It enters into force sixty days after that threshold is met."),
+    ("企业违反核心数据管理制度最多可能被罚多少钱？", "由有关主管部门处二百万元以上一千万元以下罚款。"),
+    ("我国是从哪一年开始发布《外商投资产业指导目录》的？", "我国自1995年起发布《外商投资产业指导目录》。"),
+    ("When was the Hengqin zone launched?", "The zone was formally unveiled on 17 September 2021."),
+    # Across languages a count is held to what it counts by the Chinese measure word.
+    ("How many chapters does RCEP have?", "协定共20章。"),
+    ("表决时有多少名委员投了赞成票？", "The law passed with 162 members voting in favour."),
+    ("How many trains ran in 2020?", "2020年中欧班列共开行12406列。"),
+    ("How many cities joined?", "共有46个城市。"),  # 个 counts anything
 ])
 def test_a_sentence_that_states_the_asked_fact_fills_the_slot(question, sentence):
     assert lacks(question, sentence, "", sentence) == ""
@@ -108,6 +120,11 @@ def test_a_year_the_sentence_does_not_state_is_taken_from_its_passage():
     sentence = "About 25,000 exporters took part, presenting some 1.8 million products."
     assert lacks(question, sentence, "", f"The Canton Fair moves online in 2020. {sentence}") == ""
     assert lacks(question, "In 2019 it presented 1.5 million products.", "", "2020 ...") == "named:2020"
+    # The year in force is one named before the sentence, not one a later sentence turns to.
+    fair = "Organisers said 148 countries and regions took part."
+    passage = f"CIFTIS 2020 held in Beijing 2020-09-09 The fair opened. {fair} In 2021 the fair returned."
+    assert lacks("2021年服贸会共有多少个国家和地区参展？", fair, "The fair opened.", passage).startswith("named:2021")
+    assert lacks("2020年服贸会共有多少个国家和地区参展？", fair, "The fair opened.", passage) == ""
 
 
 @pytest.mark.parametrize(("question", "sentence", "gap"), [
@@ -163,6 +180,16 @@ def test_a_year_the_sentence_does_not_state_is_taken_from_its_passage():
      "It aims to raise China's trade in goods and services to about 5.1 trillion dollars in 2025.", "figure"),
     ("规划提出的2025年货物贸易目标是多少？",
      "It aims to raise China's trade in goods and services to about 5.1 trillion dollars in 2025.", "figure"),
+    # A sum in another currency, or no sum; a span of time for a count of something else.
+    ("What was China's total trade in services in 2022 when measured in US dollars?",
+     "2022年服务进出口总额59801.9亿元，同比增长12.9%。", "figure"),
+    ("成都天府国际机场的总投资是多少亿元？",
+     "Chengdu Tianfu International Airport opened in 2021, making Chengdu the third city with two airports.",
+     "figure"),
+    ("How many rounds of negotiations did the China-Cambodia FTA take?",
+     "中柬自贸协定谈判于2020年1月启动，同年7月宣布结束谈判，历时不到一年。", "figure"),
+    ("How many chapters does RCEP have?", "RCEP由十五个成员国签署。", "figure"),  # members, not chapters
+    ("表决时有多少名委员投了赞成票？", "It is a short statute of 16 articles.", "figure"),
 ])
 def test_a_near_miss_sentence_lacks_what_is_asked(question, sentence, gap):
     assert lacks(question, sentence, "", sentence) == gap
@@ -190,6 +217,19 @@ def test_an_english_name_is_found_in_a_chinese_passage_by_pinyin_or_initials():
     assert unmentioned("What does the China-Cambodia FTZ cover?", passage) == ("China-Cambodia FTZ",)
     assert unmentioned("When did the Yangshan Phase IV terminal open?", passage) == ()  # an item, not a name
     assert unmentioned("What does Chapter 3 of the Pudong plan say?", passage) == ("Pudong",)
+
+
+def test_a_name_is_read_whole_in_either_language():
+    """港珠澳大桥 is the Hong Kong-Zhuhai-Macau Bridge (jieba cuts out 大桥, a heroine of the
+    Three Kingdoms), spelt Macao by the text; 我国 is China; a month is no name; British
+    and inflected spellings of a title's words are its words."""
+    bridge = "The Hong Kong-Zhuhai-Macao Bridge opened to traffic on 24 October 2018."
+    assert unmentioned("港珠澳大桥是哪一天正式通车的？", bridge) == ()
+    assert unmentioned("港珠澳大桥是哪一天正式通车的？", "The Shenzhen Bay Bridge opened in 2007.") == ("大桥",)
+    assert unmentioned("When was China's new law adopted?", "我国数据安全法于2021年6月10日通过。") == ()
+    assert unmentioned("What rebate rate did China give in March 2020?", "2020年3月20日起，我国提高退税率。") == ()
+    catalogue = "国家发展改革委、商务部公布《鼓励外商投资产业目录（2020年版）》。"  # glossed "encourage", "catalog"
+    assert unmentioned("Who issued the Catalogue of Industries for Encouraged Foreign Investment?", catalogue) == ()
 
 
 def test_a_regions_name_is_found_under_its_chinese_short_form():

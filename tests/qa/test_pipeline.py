@@ -54,6 +54,7 @@ def test_chinese_question_is_refused_in_chinese(service):
     "How much trade in goods and services does the plan aim for in 2030?",
     "How many chapters does the Export Control Law have?",
     "What is the VAT rate for cross-border e-commerce retail imports?",
+    "第三届进博会意向成交额是多少亿元人民币？",  # the documents give it in dollars
 ])
 def test_near_miss_questions_are_refused_in_both_languages(service, question):
     """The documents discuss the subject, not the asked figure, year or edition."""
@@ -69,10 +70,17 @@ def test_near_miss_questions_are_refused_in_both_languages(service, question):
     ("How many Chinese exporters took part in the online Canton Fair?", "25,000"),
     # the count sits in the second passage, below a list sentence of a third one
     ("海南自贸港跨境服务贸易负面清单里共有多少条特别管理措施？", "70 special measures"),
+    ("第三届进博会意向成交额是多少亿美元？", "726.2亿美元"),
 ])
 def test_figure_questions_the_documents_answer_are_not_refused(service, question, expected):
     answer = service.ask(question)
     assert answer.answerable and expected in answer.answer, answer.answer
+
+
+def test_a_question_asking_two_things_quotes_the_sentence_that_gives_each(service):
+    """No one sentence gives both the dates and the area: each is quoted, first."""
+    answer = service.ask("第三届进博会是什么时候举办的？总展览面积有多大？")
+    assert answer.answerable and "36万平方米" in answer.answer and "2020年11月4日" in answer.answer, answer.answer
 
 
 def test_the_sentence_that_gives_the_asked_figure_is_quoted_first(service):
