@@ -20,9 +20,10 @@ SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".html":
 LOADER_VERSION = "3"
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 _CJK = re.compile(r"[\u3400-\u9fff]")
-# A file that states no date is dated by its name when the name starts with one
-# (2021-08-01-rebates.txt, 20210801_rebates.html): year checks read a passage's date.
-_NAME_DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})(?!\d)")
+# A date opening a file name (2021-08-01-rebates.txt, 20210801_rebates.html) or a page's
+# date attribute ("2022-04-07T09:00:00+08:00"): a file that states none is dated by its
+# name, since year checks read a passage's date.
+_DATE_START = re.compile(r"\s*(\d{4})-?(\d{2})-?(\d{2})(?!\d)")
 # A plain text file's first line is its title when it stands alone, short and unpunctuated,
 # above a blank line; else the file name is.
 _TEXT_TITLE = re.compile(r"\A\s*([^\n]{1,120}?)[ \t]*\n[ \t]*\n")
@@ -92,7 +93,7 @@ def load_file(path: Path, rel: str) -> Document:
     doc.doc_id = re.sub(r"[^A-Za-z0-9_.\-/]", "_", rel.rsplit(".", 1)[0])
     doc.path = rel
     doc.title = doc.title or path.stem
-    doc.date = doc.date or _name_date(path.stem)
+    doc.date = doc.date or _leading_date(path.stem)
     doc.language = doc.language or detect_language(doc.text)
     doc.content_hash = hashlib.sha256(LOADER_VERSION.encode() + raw).hexdigest()
     return doc
@@ -133,8 +134,9 @@ def _markdown(raw: bytes, path: Path) -> Document:
     )
 
 
-def _name_date(stem: str) -> str:
-    match = _NAME_DATE.match(stem)
+def _leading_date(text: str) -> str:
+    """The date ``text`` starts with, as YYYY-MM-DD, or ""."""
+    match = _DATE_START.match(text)
     if not match:
         return ""
     year, month, day = match.groups()
@@ -183,11 +185,7 @@ def _html_date(soup) -> str:
              for m in soup.find_all("meta")}
     time = soup.find("time", datetime=True)
     found = [metas.get(name, "") for name in _HTML_DATES] + [str(time["datetime"]) if time else ""]
-    for value in found:
-        match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", value)
-        if match:
-            return "-".join(match.groups())
-    return ""
+    return next((date for value in found if (date := _leading_date(value))), "")
 
 
 def _pdf(raw: bytes, path: Path) -> Document:

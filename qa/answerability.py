@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from core.settings import Settings
 from qa.answer_types import Answerability
-from qa.asked import SEPARATE_KINDS, asked_kinds, lacks, unmentioned
+from qa.asked import apart, lacks, unmentioned
 from qa.passages import Passage
 from qa.ranking import Collection, Place, RankedSentence, word_senses
 from textkit.language import has_cjk, in_language, language_of
@@ -115,16 +115,16 @@ def fill_slot(question: str, ranked: list[RankedSentence], passages: list[Passag
         return lacks(question, passage.text[start:end], before[-1] if before else "",
                      f"{passage.title} {passage.date} {passage.text}", kind)
 
-    gaps = [gap(place) for place in places]
-    if "" in gaps:
-        return "", (places[gaps.index("")],)
-    kinds = asked_kinds(question)
-    if len(kinds) < 2 or not set(kinds) <= SEPARATE_KINDS:
-        return gaps[0] if gaps else "", ()
-    givers = [next((place for place in places if not gap(place, kind)), None) for kind in kinds]
-    if None not in givers:
+    first_gap = ""
+    for place in places:
+        missing = gap(place)
+        if not missing:
+            return "", (place,)
+        first_gap = first_gap or missing
+    givers = [next((place for place in places if not gap(place, kind)), None) for kind in apart(question)]
+    if givers and None not in givers:
         return "", tuple(dict.fromkeys(place for place in givers if place is not None))
-    return gaps[0] if gaps else "", ()
+    return first_gap, ()
 
 
 def decide(question: str, ranked: list[RankedSentence], passages: list[Passage], collection: Collection,

@@ -23,7 +23,7 @@ from functools import lru_cache
 from qa.citations import strip_markers
 from textkit.language import has_cjk
 from textkit.names import mentions, names
-from textkit.numbers import ITEM_LABEL, MONTH, MONTH_NAMES, Quantity, quantities, supported
+from textkit.numbers import ITEM_LABEL, MONTH, MONTH_NAMES, UNITS, Quantity, quantities, supported
 from textkit.gloss import bilingual_terms, dictionary, gloss, spelled
 from textkit.sentences import enumerates, sentence_spans
 from textkit.terms import chinese_names, fold, jieba_segmenter, terms
@@ -184,12 +184,10 @@ _MONEY_KINDS = frozenset({"usd", "cny"})
 _DURATION = re.compile(r"\s*(?:(?:days?|weeks?|months?|years?|hours?)\b|天|周|星期|个?月|年|小时)", re.I)
 # What a count of time counts: "how many years", 多少天. Any other count is not answered by
 # a span of time ("谈判历时不到一年" gives no number of rounds).
-_TIME_UNITS = frozenset({"day", "days", "week", "weeks", "month", "months", "year", "years", "hour", "hours",
-                         "天", "周", "星期", "月", "年", "小时"})
+_TIME_UNITS = frozenset({"day", "week", "month", "year", "hour", "天", "周", "星期", "月", "年", "小时"})  # folded
 # A sum asked in one currency ("in US dollars", 多少亿元) is answered only by an amount in
 # it: the documents' yuan total is no dollar figure, and a count is no sum at all.
-_CURRENCIES = (("usd", re.compile(r"\b(?:US\s+)?dollars?\b|\bUSD\b|美元", re.I)),
-               ("cny", re.compile(r"\b(?:yuan|RMB|renminbi)\b|人民币|元", re.I)))
+_CURRENCIES = tuple((kind, re.compile(UNITS[kind], re.I)) for kind in ("usd", "cny"))  # 美元 before its 元
 _ASKS_CURRENCY = re.compile(
     r"\bin (?:US\s+)?dollar(?:s|\s+terms)?\b|\bin (?:USD|yuan|RMB|renminbi)\b|\bhow many (?:US\s+)?(?:dollars|yuan)\b"
     r"|[以按](?:美元|人民币)|多少(?:[十百千万亿]|百万|千万)*(?:美元|元|人民币)", re.I)
@@ -488,19 +486,20 @@ def gives_asked(question: str, text: str) -> bool:
 def lacks(question: str, sentence: str, before: str, passage: str, kind: str = "") -> str:
     """What of the asked slot the sentence does not give: "figure", "date", "rank", "place",
     "firm", "named:<what the question wrote>", or "" when nothing is missing; of one
-    ``kind`` only when given (``asked_kinds``)."""
+    ``kind`` only when given (``apart``)."""
     return unfilled(question, sentence, kind) or _unnamed(slot(question), sentence, before, passage)
-
-
-def asked_kinds(question: str) -> tuple[str, ...]:
-    """The kinds of fact the question asks for: two for "when was it adopted, and how many
-    articles has it", which two sentences may give."""
-    return tuple(name for name, wanted, _ in _checks(question, "") if wanted)
 
 
 # Kinds that are facts of their own, which two sentences may give apart: "which country
 # was the first" asks one fact (a place that ranks), not a place and a first.
-SEPARATE_KINDS = frozenset({"figure", "date"})
+_SEPARATE_KINDS = frozenset({"figure", "date"})
+
+
+def apart(question: str) -> tuple[str, ...]:
+    """The kinds of fact a question asks that two sentences may give: ("figure", "date")
+    for "when was it adopted, and how many articles has it"; () for any other question."""
+    kinds = tuple(name for name, wanted, _ in _checks(question, "") if wanted)
+    return kinds if len(kinds) > 1 and set(kinds) <= _SEPARATE_KINDS else ()
 
 
 # A question answered by yes or no: restating it is the answer ("会得到支持吗" -> "会得到支持").
