@@ -31,7 +31,9 @@ from index.embedding import Centring
 from textkit.sentences import sentence_spans
 from index.vectors import SENTENCES_FILE, STORES, VectorIndex, build_faiss, open_faiss
 
-FORMAT_VERSION = 4  # 2: sentence vectors and language centring; 3: "No. 4" ends no sentence; 4: nor "Co. acquired"
+# 2: sentence vectors and language centring; 3: "No. 4" ends no sentence; 4: nor "Co. acquired";
+# 5: BM25 terms are Snowball stems ("trade" meets "trades", "China's" China)
+FORMAT_VERSION = 5
 CURRENT = "current"
 SENTENCE_OWNERS = "sentences.npy"
 KEEP_VERSIONS = 2  # the live one and the one before, which a running service may still read

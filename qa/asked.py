@@ -326,11 +326,6 @@ def _gives_count(counted: tuple[str, ...], counts: list[Quantity], text: str) ->
     return (not measure or any(text[q.span[1]:q.span[1] + 1] == measure for q in counts)) and noun in text
 
 
-def _loose(word: str) -> str:
-    """"encourage" and "encourag" (folded "encouraged"), "catalogue" and "catalog" alike."""
-    return re.sub(r"(?:ue|e)$", "", word)
-
-
 # Chinese measure words and the English things they count (folded as ``fold`` does): the
 # closed class a count carries in Chinese, which names what is counted in either language.
 _MEASURES = {
@@ -342,7 +337,7 @@ _MEASURES = {
     "国": "country nation economy member state", "项": "item measure product project line task",
     "天": "day", "日": "day", "年": "year", "月": "month", "批": "batch",
 }
-_MEASURED = {measure: frozenset(_loose(fold(w)) for w in nouns.split()) for measure, nouns in _MEASURES.items()}
+_MEASURED = {measure: frozenset(fold(w) for w in nouns.split()) for measure, nouns in _MEASURES.items()}
 _COUNTED_BY = {noun: frozenset(m for m, nouns in _MEASURED.items() if noun in nouns)
                for nouns in _MEASURED.values() for noun in nouns}
 
@@ -350,7 +345,7 @@ _COUNTED_BY = {noun: frozenset(m for m, nouns in _MEASURED.items() if noun in no
 def _counts_across(counted: tuple[str, ...], counts: list[Quantity], text: str) -> bool:
     """A count in the other language of the thing counted, read by its measure word."""
     if has_cjk(text):  # an English question: its counted noun's measure words after the number
-        measures = frozenset().union(*(_COUNTED_BY.get(_loose(word), frozenset()) for word in counted))
+        measures = frozenset().union(*(_COUNTED_BY.get(word, frozenset()) for word in counted))
         return not measures or any(text[q.span[1]:q.span[1] + 1] in measures or text[q.span[1]:q.span[1] + 2]
                                    in {f"个{m}" for m in measures} for q in counts)
     nouns = _MEASURED.get(counted[0], frozenset())
@@ -359,7 +354,7 @@ def _counts_across(counted: tuple[str, ...], counts: list[Quantity], text: str) 
 
 def _beside(words: tuple[str, ...], text: str, span: tuple[int, int], reach: int = 40) -> bool:
     near = text[max(0, span[0] - reach):span[1] + reach].lower()
-    return bool({_loose(w) for w in words} & {_loose(fold(w)) for w in re.findall(r"[a-z-]+", near)})
+    return bool(set(words) & {fold(w) for w in re.findall(r"[a-z-]+", near)})
 
 
 def gives_date(asked: Asked, text: str) -> bool:
@@ -415,12 +410,11 @@ def _said(name: str, text: str, said: frozenset[str]) -> bool:
     浙江 "Zhejiang", 国务院办公厅 "State Council" + "office" ("General Office of the State
     Council" names it too); a place the dictionary lacks is written in pinyin (洋山
     "Yangshan"); an acronym is the initials of words the text has (自贸协定 "FTA"). Words
-    compare by a loose stem: the gloss says "encourage" and "catalog" where the question
-    writes "Encouraged" and "Catalogue"."""
+    compare folded (``textkit.terms.fold``): the gloss says "encourage" and "catalog" where
+    the question writes "Encouraged" and "Catalogue"."""
     if name.lower() in text.lower():
         return True
-    loose = {_loose(word) for word in said}
-    return all({_loose(t) for t in terms(word)} <= loose or spelled(word, text) or _abbreviates(word, text)
+    return all(set(terms(word)) <= said or spelled(word, text) or _abbreviates(word, text)
                for word in re.findall(r"[A-Za-z]+", name))
 
 
@@ -465,7 +459,7 @@ def _names_said(name: str, said: set[str]) -> bool:
 
 
 _LEADING_NAME = re.compile(r"[A-Z][\w'-]*(?: [A-Z][\w'-]*)*")
-_PLACE_WORDS = frozenset({"province", "city", "municipality", "county", "district"})
+_PLACE_WORDS = frozenset(fold(w) for w in ("province", "city", "municipality", "county", "district"))
 
 
 def _english_names(word: str) -> list[str]:

@@ -1,6 +1,6 @@
 """Lexical terms for BM25 and for support checks, in English and Chinese.
 
-English: lower-cased words with a light plural/verb-ending fold, stop-words removed.
+English: lower-cased words, stop-words removed, stemmed (Snowball English).
 Chinese: jieba's search-mode segmentation, punctuation and function words removed.
 The same function serves indexing and queries so both sides agree.
 """
@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from functools import lru_cache
 
 from textkit.language import CJK_RUN, has_cjk
 
-_WORD = re.compile(r"[a-z0-9]+(?:[.\-'][a-z0-9]+)*")
+WORD = re.compile(  # an English word; inner dots, hyphens and apostrophes join
+    r"[a-z0-9]+(?:[.\-'’][a-z0-9]+)*")
 
 EN_STOP = frozenset(
     """a an the and or but if of to in on at by for with from as is are was were be been being
@@ -30,12 +32,26 @@ ZH_STOP = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)
 def fold(word: str) -> str:
-    """A tiny stemmer: enough to match 'exports'/'export', 'zones'/'zone', 'signed'/'sign'."""
-    for suffix, keep in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
-            return word[: -len(suffix)] + keep
-    return word
+    """An English word's stem (Snowball's Porter2, as search engines stem), so that the
+    forms of a word meet: 'trades'/'traded'/'trade'/'trading', 'zones'/'zone',
+    'cooperation'/'cooperate', "China's"/'China'. The suffix-stripping it replaces left
+    'trade' apart from 'trades' ('trad') and 'China's' as "china'", which no text matched.
+    'catalogue' is also 'catalog'."""
+    with _STEMMING:  # a Snowball stemmer keeps its state on itself while it works
+        stem = _english_stemmer().stemWord(word.replace("’", "'"))
+    return stem[:-1] if stem.endswith("gu") else stem
+
+
+_STEMMING = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _english_stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
 
 
 @lru_cache(maxsize=1)
@@ -69,8 +85,8 @@ def chinese_words(text: str) -> list[str]:
 
 
 def terms(text: str) -> list[str]:
-    lowered = text.lower()
-    out = [fold(w) for w in _WORD.findall(lowered) if w not in EN_STOP]
+    lowered = text.lower().replace("\u2019", "'")  # it’s is it's, a stop-word
+    out = [fold(w) for w in WORD.findall(lowered) if w not in EN_STOP]
     if has_cjk(text):
         out.extend(chinese_words(text))
     return out

@@ -9,16 +9,13 @@ Chinese comes from jieba's default cut, which keeps positions.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from textkit.language import CJK_RUN
 from textkit.names import names
 from textkit.numbers import quantities
-from textkit.terms import EN_STOP, ZH_STOP, fold, jieba_segmenter
-
-_EN_WORD = re.compile(r"[a-z0-9]+(?:[.\-'][a-z0-9]+)*")
+from textkit.terms import EN_STOP, WORD, ZH_STOP, fold, jieba_segmenter
 
 
 @dataclass(frozen=True)
@@ -57,7 +54,7 @@ def tokens(text: str) -> tuple[Token, ...]:
         if claim(start, end):
             found.append(Token(f"name:{name.key}", start, text[start:end]))
     lowered = text.lower()
-    for match in _EN_WORD.finditer(lowered):
+    for match in WORD.finditer(lowered):
         word = match.group(0)
         if word not in EN_STOP and not word.replace(".", "").isdigit() and claim(*match.span()):
             found.append(Token(fold(word), match.start(), text[match.start():match.end()]))
