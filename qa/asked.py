@@ -24,7 +24,7 @@ from qa.citations import strip_markers
 from textkit.language import has_cjk
 from textkit.names import mentions, names
 from textkit.numbers import ITEM_LABEL, MONTH, MONTH_NAMES, UNITS, Quantity, quantities, supported
-from textkit.gloss import bilingual_terms, dictionary, gloss, spelled
+from textkit.gloss import bilingual_terms, chinese_for, dictionary, gloss, sounded, spelled
 from textkit.sentences import enumerates, sentence_spans
 from textkit.terms import chinese_names, fold, jieba_segmenter, terms
 
@@ -391,43 +391,63 @@ def unmentioned(question: str, text: str) -> tuple[str, ...]:
     does not know, or a Chinese one (jieba's proper-noun and place tags) whose dictionary
     sense is an English proper name (世界杯 "World Cup", 浙江省 "Zhejiang Province"; 中西部
     "midwest" is no name). A question about the 2018 FIFA World Cup, or 美国 visas, is
-    about something else."""
+    about something else. A name the question spells out before its acronym ("Cross-border
+    Interbank Payment System (CIPS)") is mentioned when the acronym is."""
     table = names(question)
     known = {form for name, _ in table for form in name.forms}
     missing = [question[start:end] for name, (start, end) in table if not mentions(name, text)]
-    found = (_ITEM.sub("", m.group(0)) for m in _PROPER.finditer(question))
-    proper = [name for name in found if name and name not in MONTH_NAMES and not any(name in form for form in known)]
+    found = ((_ITEM.sub("", m.group(0)), m.end()) for m in _PROPER.finditer(question))
+    proper = [(name, end) for name, end in found
+              if name and name not in MONTH_NAMES and not any(name in form for form in known)]
     if proper:
         said = bilingual_terms(text)
-        missing += [name for name in proper if not _said(name, text, said)]
+        said |= {part for word in said for part in word.split("-")}
+        missing += [name for name, end in proper if not _said(name, text, said)
+                    and not ((acronym := _ACRONYM.match(question, end)) and _said(acronym.group(1), text, said))]
     missing += _unsaid_chinese_names(question, text, known)
     return tuple(dict.fromkeys(missing))
 
 
+_ACRONYM = re.compile(r"\s*\(([A-Z]{2,6})\)")
+
+
 def _said(name: str, text: str, said: frozenset[str]) -> bool:
     """An English name the table does not know is mentioned when the text has it, or has
-    every word of it in either language: a Chinese passage's dictionary gloss gives
-    浙江 "Zhejiang", 国务院办公厅 "State Council" + "office" ("General Office of the State
+    every word of it in either language: a Chinese passage's dictionary gloss gives 浙江
+    "Zhejiang", 国务院办公厅 "State Council" + "office" ("General Office of the State
     Council" names it too); a place the dictionary lacks is written in pinyin (洋山
-    "Yangshan"); an acronym is the initials of words the text has (自贸协定 "FTA"). Words
-    compare folded (``textkit.terms.fold``): the gloss says "encourage" and "catalog" where
-    the question writes "Encouraged" and "Catalogue"."""
+    "Yangshan") or sounds like it (霍尔果斯 "Horgos"); an acronym is the initials of words
+    the text has (自贸协定 "FTA", 中国人民银行 "PBOC"); China's partner may be its first
+    character (中哈 "China-Kazakhstan"). Words compare folded (``textkit.terms.fold``): the
+    gloss says "encourage" and "catalog" where the question writes "Encouraged" and
+    "Catalogue"."""
     if name.lower() in text.lower():
         return True
-    return all(set(terms(word)) <= said or spelled(word, text) or _abbreviates(word, text)
-               for word in re.findall(r"[A-Za-z]+", name))
+    return all(set(terms(word)) <= said or spelled(word, text) or sounded(word, text) or _abbreviates(word, text)
+               or _partner(word, name, text) for word in re.findall(r"[A-Za-z]+", name))
+
+
+def _partner(word: str, name: str, text: str) -> bool:
+    """China's partner in a bilateral name ("China-Kazakhstan") that Chinese writes as 中
+    and the first character of the partner's name: 中哈, 中柬, 中新."""
+    if not re.search(rf"\bChina-{word}\b|\b{word}-China\b", name):
+        return False
+    return any(f"中{chinese[0]}" in text for chinese in chinese_for(word))
 
 
 _NOT_INITIALS = frozenset({"of", "and", "the", "for", "on", "in"})
 
 
 def _abbreviates(word: str, text: str) -> bool:
-    """``word`` (FTA, FTZ, CIIE) is the initials of consecutive words of the text or of its
-    gloss (free trade | agreement; RCEP's Regional Comprehensive Economic Partnership)."""
+    """``word`` (FTA, FTZ, CIIE, PBOC) is the initials of consecutive words of the text or
+    of its gloss (free trade | agreement; RCEP's Regional Comprehensive Economic
+    Partnership; People's Bank of China, which keeps its "of")."""
     if not (word.isupper() and 3 <= len(word) <= 6):
         return False
-    words = re.findall(r"[A-Za-z]+", f"{text} {gloss(text) if has_cjk(text) else ''}")
-    return word.lower() in "".join(w[0] for w in words if w.lower() not in _NOT_INITIALS).lower()
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", f"{text} {gloss(text) if has_cjk(text) else ''}")
+             if w.lower() != "s"]  # People's
+    return any(word.lower() in "".join(w[0] for w in words if keep(w))
+               for keep in (lambda w: w not in _NOT_INITIALS, lambda w: True))
 
 
 def _unsaid_chinese_names(question: str, text: str, known: set[str]) -> list[str]:

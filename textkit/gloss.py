@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib.resources import files
+from itertools import accumulate
 
 from textkit.language import CJK_RUN, has_cjk
 from textkit.terms import ZH_STOP, chinese_words, jieba_segmenter, terms
@@ -31,6 +32,20 @@ def dictionary() -> dict[str, str]:
     so that 和 glosses as "and", not as the surname He.
     """
     return _tables()[0]
+
+
+def chinese_for(english: str) -> tuple[str, ...]:
+    """The dictionary words one of whose senses is ``english`` exactly (Kazakhstan: 哈萨克斯坦)."""
+    return _headwords().get(english.lower(), ())
+
+
+@lru_cache(maxsize=1)
+def _headwords() -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for word, senses in dictionary().items():
+        for sense in senses.split("; "):
+            found.setdefault(sense.lower(), []).append(word)
+    return {sense: tuple(words) for sense, words in found.items()}
 
 
 def readings() -> dict[str, frozenset[str]]:
@@ -85,6 +100,38 @@ def spelled(word: str, text: str) -> bool:
         if len(target) in ends:
             return True
     return False
+
+
+_VOWELS = re.compile(r"[aeiouvwy]")
+MIN_SOUNDED = 4  # consonants, over three characters or more
+
+
+def sounded(word: str, text: str) -> bool:
+    """Looser than ``spelled``: the consonants of ``word`` are, in order, those of the
+    pinyin of three or more consecutive characters of the Chinese text. Transliteration
+    keeps consonants and changes vowels: "Horgos" is 霍尔果斯 (huo-er-guo-si, h-r-g-s),
+    a place the dictionary lacks and no pinyin spells. The characters are whole words as
+    jieba cuts them: 经贸|往来 has m-ng-l ("Mongolia") astride two words."""
+    target = _VOWELS.sub("", word.lower())
+    if len(target) < MIN_SOUNDED or not word.isalpha() or not has_cjk(text):
+        return False
+    for run in CJK_RUN.findall(text):
+        bounds = set(accumulate(len(w) for w in jieba_segmenter().lcut(run)))
+        for start in {0} | bounds:
+            reach = {0}  # consonants of the target matched so far
+            for i in range(start, len(run)):
+                reach = {done + len(part) for done in reach for part in _consonants(run[i])
+                         if part and target.startswith(part, done)}
+                if not reach:
+                    break
+                if len(target) in reach and i - start >= 2 and i + 1 in bounds:
+                    return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _consonants(char: str) -> frozenset[str]:
+    return frozenset(_VOWELS.sub("", reading) for reading in readings().get(char, ()))
 
 
 def _senses(raw: list[str]) -> list[str]:

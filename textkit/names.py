@@ -70,7 +70,13 @@ organisation|State Council|国务院
 organisation|Ministry of Commerce; MOFCOM|商务部
 organisation|National Development and Reform Commission; NDRC|国家发展改革委; 国家发改委
 organisation|National People's Congress; NPC|全国人民代表大会; 全国人大
-organisation|General Administration of Customs|海关总署
+organisation|General Administration of Customs; GAC|海关总署
+organisation|People's Bank of China; PBOC; PBoC|中国人民银行; 人民银行
+organisation|Ministry of Finance|财政部
+organisation|State Taxation Administration|国家税务总局; 税务总局
+organisation|State Administration of Foreign Exchange; SAFE|国家外汇管理局; 国家外汇局
+organisation|China Banking and Insurance Regulatory Commission; CBIRC|银保监会; 中国银保监会
+currency|renminbi; RMB|人民币
 organisation|Ministry of Public Security|公安部
 organisation|China State Railway Group|国铁集团
 organisation|State Council Information Office|国新办; 国务院新闻办公室

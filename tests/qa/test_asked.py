@@ -219,6 +219,24 @@ def test_an_english_name_is_found_in_a_chinese_passage_by_pinyin_or_initials():
     assert unmentioned("What does Chapter 3 of the Pudong plan say?", passage) == ("Pudong",)
 
 
+def test_an_english_name_is_found_in_chinese_by_its_acronym_sound_or_most_of_its_words():
+    """Questions in English about Chinese documents name bodies by acronym (PBOC, whose
+    initials keep "of"), spell a name out before its acronym, transliterate places the
+    dictionary lacks, and add a word to a long name (中哈 is China-Kazakhstan)."""
+    rmb = "截至2020年末，人民币跨境支付系统（CIPS）共有参与者1092家。2020年12月31日，中国人民银行发布通知。"
+    assert unmentioned("When did the PBOC notice take effect?", rmb) == ()
+    assert unmentioned("What was the value of cross-border RMB payments?", rmb) == ()
+    assert unmentioned("How many direct participants did the Cross-border Interbank Payment System (CIPS) "
+                       "have?", rmb) == ()
+    assert unmentioned("How many banks joined the Fedwire Funds Service (FFS)?", rmb) == ("Fedwire Funds Service",)
+    center = "中哈霍尔果斯国际边境合作中心总面积5.28平方公里，是我国首个跨境经济贸易合作区。"
+    assert unmentioned("How large is the China-Kazakhstan Horgos International Border Cooperation Center?",
+                       center) == ()
+    assert unmentioned("How large is the Khunjerab International Border Cooperation Center?", center) == (
+        "Khunjerab International Border Cooperation Center",)
+    assert unmentioned("How many measures did Xinjiang's document contain?", "新疆维吾尔自治区提出24条措施。") == ()
+
+
 def test_a_name_is_read_whole_in_either_language():
     """港珠澳大桥 is the Hong Kong-Zhuhai-Macau Bridge (jieba cuts out 大桥, a heroine of the
     Three Kingdoms), spelt Macao by the text; 我国 is China; a month is no name; British

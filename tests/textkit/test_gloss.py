@@ -1,6 +1,6 @@
 """The CC-CEDICT gloss that carries Chinese words to English ones for BM25 and word checks."""
 
-from textkit.gloss import gloss, spelled, term_pairs
+from textkit.gloss import gloss, sounded, spelled, term_pairs
 
 
 def test_a_word_jieba_splits_is_glossed_as_the_dictionary_word_it_is():
@@ -27,6 +27,15 @@ def test_a_name_the_dictionary_lacks_is_found_by_its_pinyin():
     assert spelled("Chongqing", "重庆")  # 重 reads zhong and chong: either
     assert not spelled("Yangshan", "上海港集装箱吞吐量")
     assert not spelled("Hu", "上海沪")  # too short to tell a name from two characters
+
+
+def test_a_transliterated_name_is_found_by_its_consonants():
+    """Horgos is 霍尔果斯 (huo-er-guo-si): no pinyin spells it, its consonants do."""
+    center = "中哈霍尔果斯国际边境合作中心于2012年4月正式运营。"
+    assert sounded("Horgos", center) and not spelled("Horgos", center)
+    assert not sounded("Kashgar", center)
+    assert not sounded("Mongolia", "双方经贸往来密切")  # m-ng-l astride 经贸|往来: two words, no name
+    assert not sounded("Horgos", "The Horgos centre")  # no Chinese text to sound it
 
 
 def test_term_pairs_give_the_english_the_text_uses_for_the_chinese_words():
