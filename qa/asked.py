@@ -120,7 +120,11 @@ _PROPER = re.compile(r"(?<=[a-z0-9,;] )[A-Z][A-Za-z]+(?:[ -][A-Z][A-Za-z]+)*")
 _PLACE_NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
 # ... but a capitalised label with its numeral names an item, not a party: "Phase IV" is 四期.
 _ITEM = re.compile(rf"(?:^|[ -]){ITEM_LABEL}(?: [IVX]+)?$")
-_EN_COUNTED = re.compile(r"\bhow many ((?:[a-z-]+,? (?:and )?){1,4})", re.I)
+# The counted noun phrase runs to its verb, preposition or first plural; its last word is
+# what is counted ("how many new national foreign trade transformation and upgrading bases
+# did …": bases; "how many member states signed": states).
+_EN_COUNTED = re.compile(r"\bhow many ((?:(?!(?:did|do|does|are|were|is|was|will|would|can|could|have|has|had"
+                         r"|in|of|at|for|on|by|to|from|with)\b)[a-z-]+,? (?:and )?){1,8})", re.I)
 _EN_COUNTED_STOP = frozenset(re.findall(
     r"\w+", "did do does are were is was will would can could have has had in of at for on by to from new more "
     "other and the a an different separate it its they them this that these those there"))
@@ -132,8 +136,9 @@ _LEVIES = (  # a named tax first: a tariff is a tax, yet gives no income-tax rat
     (re.compile(r"\b(?:VAT|value[- ]added tax)\b|增值税", re.I),
      ("vat", "value-added tax", "value added tax", "增值税")),
     (re.compile(r"\bconsumption tax|消费税", re.I), ("consumption tax", "消费税")),
-    (re.compile(r"\btax\b|税率|(?<!关)税", re.I), ("tax", "税")),
+    # A tariff before a tax of no name: 降税 and 税目 in "零关税的税目比例" are the tariff's.
     (re.compile(r"\b(?:tariff|duty|duties)\b|关税", re.I), ("tariff", "duty", "duties", "关税", "税")),
+    (re.compile(r"\btax\b|税率|(?<![关保])税", re.I), ("tax", "税")),  # 保税区 is a bonded zone
     (re.compile(r"\binterest rate|利率", re.I), ("interest", "利率", "利息")),
     (re.compile(r"\bexchange rate|汇率", re.I), ("exchange rate", "汇率")),
     (re.compile(r"\bfees?\b|费率|收费", re.I), ("fee", "charge", "费")),
@@ -175,13 +180,14 @@ _FLOWS = (
 )
 # A year that dates a document the question names ("the 2020 circular", "2021年关于…的意见"):
 # the answering passage's document carries it (date, title or text), not the sentence.
+_YEARS = r"\d{4}(?:\s*(?:[-–—~至到]|to)\s*\d{4})?"  # a plan's period names it as its year does: 2021—2025年
 _DOCUMENT_YEAR = re.compile(
-    r"\d{4}\s+(?:[A-Za-z-]+\s+){0,3}?(?:circular|guidelines?|opinions?|law|plan|notice|list|edition|measures"
+    rf"{_YEARS}\s+(?:[A-Za-z-]+\s+){{0,3}}?(?:circular|guidelines?|opinions?|law|plan|notice|list|edition|measures"
     r"|regulations?|provisions?|document)\b"
-    r"|\d{4}年(?:版|[^，。？！,.?!]{0,20}?(?:通知|意见|规划|文件|清单|方案|规定|办法|措施|法(?![规律])))", re.I)
+    rf"|{_YEARS}年(?:版|[^，。？！,.?!]{{0,20}}?(?:通知|意见|规划|文件|清单|方案|规定|办法|措施|法(?![规律])))", re.I)
 _COUNTABLE = frozenset({"number", "teu"})
 _MONEY_KINDS = frozenset({"usd", "cny"})
-_DURATION = re.compile(r"\s*(?:(?:days?|weeks?|months?|years?|hours?)\b|天|周|星期|个?月|年|小时)", re.I)
+_DURATION = re.compile(r"\s*(?:(?:days?|weeks?|months?|years?|hours?)\b|天|日(?=以?内)|周|星期|个?月|年|小时)", re.I)
 # What a count of time counts: "how many years", 多少天. Any other count is not answered by
 # a span of time ("谈判历时不到一年" gives no number of rounds).
 _TIME_UNITS = frozenset({"day", "week", "month", "year", "hour", "天", "周", "星期", "月", "年", "小时"})  # folded
@@ -283,8 +289,9 @@ def _counted(question: str) -> tuple[str, ...]:
     en = _EN_COUNTED.search(question)
     if not en:
         return ()
-    words = re.findall(r"[a-z-]+", en.group(1).lower())
-    return tuple(fold(w) for w in words if w not in _EN_COUNTED_STOP)
+    words = [w for w in re.findall(r"[a-z-]+", en.group(1).lower()) if w not in _EN_COUNTED_STOP]
+    plural = next((i for i, w in enumerate(words) if w.endswith("s") and len(w) > 3), len(words) - 1)
+    return tuple(fold(w) for w in words[:plural + 1])  # "member states signed it": up to the plural
 
 
 def gives_figure(asked: Asked, text: str) -> bool:
@@ -343,9 +350,10 @@ _COUNTED_BY = {noun: frozenset(m for m, nouns in _MEASURED.items() if noun in no
 
 
 def _counts_across(counted: tuple[str, ...], counts: list[Quantity], text: str) -> bool:
-    """A count in the other language of the thing counted, read by its measure word."""
+    """A count in the other language of the thing counted, read by its measure word (of
+    an English question's head noun: "national" in "national … bases" counts no 国)."""
     if has_cjk(text):  # an English question: its counted noun's measure words after the number
-        measures = frozenset().union(*(_COUNTED_BY.get(word, frozenset()) for word in counted))
+        measures = _COUNTED_BY.get(counted[-1], frozenset())
         return not measures or any(text[q.span[1]:q.span[1] + 1] in measures or text[q.span[1]:q.span[1] + 2]
                                    in {f"个{m}" for m in measures} for q in counts)
     nouns = _MEASURED.get(counted[0], frozenset())

@@ -72,6 +72,7 @@ PATTERN = re.compile(
     rf"|(?P<zh>{_ZH_NUMERAL})(?=[{ZH_MEASURES}元]|美元)",  # 二百万元, 五亿美元: sums
     re.I,
 )
+_WITHIN = re.compile(r"以?内")
 _PERCENT = re.compile(r"\s*(?:%|％|per\s?cent\b|percent\b)", re.I)
 _TIMES = re.compile(r"\s*(?:倍|times\b|-fold\b)", re.I)
 _UNIT = {kind: re.compile(rf"\s*(?:{pattern})", re.I) for kind, pattern in UNITS.items()}
@@ -147,6 +148,8 @@ def _read(match: re.Match, text: str, context: tuple[int | None, int | None]) ->
     if g["zhdate"]:
         return [_date(g["zy"], g["zm"], g["zd"], year, span)]
     if g["zday"]:
+        if _WITHIN.match(text, span[1]):  # 14日内: fourteen days, no date
+            return [Quantity("number", float(g["zdd"]), match.span("zdd"))]
         return [_date(None, context[1], g["zdd"], year, span)] if context[1] else []
     if g["iso"]:
         return [_date(g["iy"], g["im"], g["id"], year, span)]

@@ -37,6 +37,32 @@ def test_the_asked_slot_is_read_in_both_languages(question, figure, date, rank, 
     assert (asked.figure, asked.date, asked.rank, asked.place) == (figure, date, rank, place)
 
 
+def test_a_plans_period_names_its_document_and_a_bonded_zone_is_no_tax():
+    plan = slot("按照2021—2025年建设方案，到2025年青岛与上合组织国家的年贸易额目标是多少？")
+    assert plan.documented == ("2021", "2025年")  # the plan's years, not the figure's
+    target = "The plan sets three headline targets for 2025: trade of 100 billion yuan a year."
+    assert lacks("按照2021—2025年建设方案，到2025年青岛与上合组织国家的年贸易额目标是多少？", target, "",
+                 f"Qingdao 2021-04-21 {target}") == ""
+    assert slot("2021年综合保税区进出口额占全国外贸总值的比重是多少？").levy == ()
+    assert slot("2021年出口退税率是多少？").levy == ("tax", "税")
+    tariff = slot("中毛自贸协定降税全部完成后，毛里求斯实现零关税的税目比例是多少？")
+    assert tariff.levy[0] == "tariff"  # 降税 and 税目 are the tariff's
+    assert gives_asked("中毛自贸协定降税全部完成后，毛里求斯实现零关税的税目比例是多少？",
+                       "Mauritius will apply zero tariffs to 94.2 percent of its tariff lines.")
+
+
+def test_an_english_count_is_held_to_the_measure_of_its_head_noun():
+    question = "How many new national foreign trade transformation and upgrading bases did MOFCOM recognise?"
+    assert slot(question).counted[-1] == "base"
+    assert lacks(question, "2021年7月，商务部新认定了105家国家外贸转型升级基地。", "", "") == ""
+    assert lacks("How many member states signed it?", "协定共有20个章节。", "", "") == "figure"
+
+
+def test_a_count_of_days_within_which_is_answered_by_chinese_ri_nei():
+    assert lacks("Within how many days must the complete declaration be filed?",
+                 "第二步在运输工具申报进境之日起14日内完成完整申报。", "", "") == ""
+
+
 def test_only_written_years_editions_and_digits_count_as_named_figures():
     assert [written for _, written in slot("What was the turnover of the 127th Canton Fair in 2020?").named] == [
         "127th", "2020"]

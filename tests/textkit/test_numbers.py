@@ -58,6 +58,11 @@ def test_dates_are_one_value_in_every_notation(text, expected):
     assert values(text) == [("date", expected)]
 
 
+def test_a_day_count_within_is_a_number_not_a_date():
+    assert [(q.kind, q.value) for q in quantities("之日起14日内完成申报")] == [("number", 14.0)]
+    assert [q.kind for q in quantities("2020年11月4日至10日")] == ["date", "date"]
+
+
 def test_a_date_without_a_year_takes_the_year_named_before():
     assert values("于2020年11月4日开幕，11月10日闭幕") == [("date", (2020, 11, 4)), ("date", (2020, 11, 10))]
     assert values("from 15 to 24 June 2020") == [("date", (2020, 6, 15)), ("date", (2020, 6, 24))]
