@@ -405,8 +405,8 @@ def unmentioned(question: str, text: str) -> tuple[str, ...]:
     known = {form for name, _ in table for form in name.forms}
     missing = [question[start:end] for name, (start, end) in table if not mentions(name, text)]
     found = ((_ITEM.sub("", m.group(0)), m.end()) for m in _PROPER.finditer(question))
-    proper = [(name, end) for name, end in found
-              if name and name not in MONTH_NAMES and not any(name in form for form in known)]
+    proper = [(name, end) for name, end in found if name and name not in MONTH_NAMES
+              and not _UNIT.fullmatch(name) and not any(name in form for form in known)]
     if proper:
         said = bilingual_terms(text)
         said |= {part for word in said for part in word.split("-")}
@@ -417,6 +417,7 @@ def unmentioned(question: str, text: str) -> tuple[str, ...]:
 
 
 _ACRONYM = re.compile(r"\s*\(([A-Z]{2,6})\)")
+_UNIT = re.compile(rf"(?:{'|'.join(UNITS.values())})s?", re.I)  # TEUs are a measure, not a party
 
 
 def _said(name: str, text: str, said: frozenset[str]) -> bool:
@@ -447,9 +448,10 @@ _NOT_INITIALS = frozenset({"of", "and", "the", "for", "on", "in"})
 
 
 def _abbreviates(word: str, text: str) -> bool:
-    """``word`` (FTA, FTZ, CIIE, PBOC) is the initials of consecutive words of the text or
+    """``word`` (FTA or FTAs, FTZ, CIIE, PBOC) is the initials of consecutive words of the text or
     of its gloss (free trade | agreement; RCEP's Regional Comprehensive Economic
     Partnership; People's Bank of China, which keeps its "of")."""
+    word = word[:-1] if word[:-1].isupper() and word.endswith("s") else word  # FTAs
     if not (word.isupper() and 3 <= len(word) <= 6):
         return False
     words = [w.lower() for w in re.findall(r"[A-Za-z]+", f"{text} {gloss(text) if has_cjk(text) else ''}")

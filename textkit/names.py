@@ -88,6 +88,14 @@ agreement|Law on the Hainan Free Trade Port; Hainan Free Trade Port Law|海南�
 event|China International Import Expo; CIIE|中国国际进口博览会; 进博会
 event|Canton Fair; China Import and Export Fair|广交会; 中国进出口商品交易会
 event|China Processing Trade Products Fair|加工贸易产品博览会
+event|China International Fair for Trade in Services; CIFTIS|中国国际服务贸易交易会; 服贸会
+event|China-ASEAN Expo; CAEXPO|中国—东盟博览会; 中国-东盟博览会; 东博会
+event|China International Consumer Products Expo|中国国际消费品博览会; 消博会
+event|China International Fair for Investment and Trade; CIFIT|中国国际投资贸易洽谈会; 投洽会
+event|China-Africa Economic and Trade Expo|中国—非洲经贸博览会; 中非经贸博览会
+event|China-Arab States Expo|中国—阿拉伯国家博览会; 中阿博览会
+event|China-Eurasia Expo|中国—亚欧博览会; 亚欧博览会
+event|Global Digital Trade Expo|全球数字贸易博览会; 数贸会
 place|Hainan Free Trade Port|海南自由贸易港; 海南自贸港
 place|China-Europe freight trains; China-Europe|中欧班列
 person|Xi Jinping|习近平

@@ -261,6 +261,10 @@ def test_an_english_name_is_found_in_chinese_by_its_acronym_sound_or_most_of_its
     assert unmentioned("How large is the Khunjerab International Border Cooperation Center?", center) == (
         "Khunjerab International Border Cooperation Center",)
     assert unmentioned("How many measures did Xinjiang's document contain?", "新疆维吾尔自治区提出24条措施。") == ()
+    yangpu = "2020年洋浦港集装箱吞吐量达到100.6万标准箱。第18届中国—东盟博览会在南宁闭幕。"
+    assert unmentioned("How many TEUs did Yangpu port handle in 2020?", yangpu) == ()  # a unit, not a party
+    assert unmentioned("How many booths did the 18th CAEXPO have?", yangpu) == ()
+    assert unmentioned("Which FTAs were signed?", "中国已签署19个自由贸易协定。") == ()
 
 
 def test_a_name_is_read_whole_in_either_language():
