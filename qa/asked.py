@@ -16,14 +16,14 @@ questions the same way.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from qa.citations import strip_markers
 from textkit.language import has_cjk
 from textkit.names import mentions, names
-from textkit.numbers import ITEM_LABEL, MONTH, MONTH_NAMES, UNITS, Quantity, quantities, supported
+from textkit.numbers import ITEM_LABEL, MONTH, MONTH_NAMES, UNIT_WORD, UNITS, Quantity, quantities, supported
 from textkit.gloss import bilingual_terms, chinese_for, dictionary, gloss, sounded, spelled
 from textkit.sentences import enumerates, sentence_spans
 from textkit.terms import chinese_names, fold, jieba_segmenter, terms
@@ -406,10 +406,9 @@ def unmentioned(question: str, text: str) -> tuple[str, ...]:
     missing = [question[start:end] for name, (start, end) in table if not mentions(name, text)]
     found = ((_ITEM.sub("", m.group(0)), m.end()) for m in _PROPER.finditer(question))
     proper = [(name, end) for name, end in found if name and name not in MONTH_NAMES
-              and not _UNIT.fullmatch(name) and not any(name in form for form in known)]
+              and not UNIT_WORD.fullmatch(name) and not any(name in form for form in known)]
     if proper:
-        said = bilingual_terms(text)
-        said |= {part for word in said for part in word.split("-")}
+        said = _parts(bilingual_terms(text))
         missing += [name for name, end in proper if not _said(name, text, said)
                     and not ((acronym := _ACRONYM.match(question, end)) and _said(acronym.group(1), text, said))]
     missing += _unsaid_chinese_names(question, text, known)
@@ -417,7 +416,6 @@ def unmentioned(question: str, text: str) -> tuple[str, ...]:
 
 
 _ACRONYM = re.compile(r"\s*\(([A-Z]{2,6})\)")
-_UNIT = re.compile(rf"(?:{'|'.join(UNITS.values())})s?", re.I)  # TEUs are a measure, not a party
 
 
 def _said(name: str, text: str, said: frozenset[str]) -> bool:
@@ -454,10 +452,11 @@ def _abbreviates(word: str, text: str) -> bool:
     word = word[:-1] if word[:-1].isupper() and word.endswith("s") else word  # FTAs
     if not (word.isupper() and 3 <= len(word) <= 6):
         return False
-    words = [w.lower() for w in re.findall(r"[A-Za-z]+", f"{text} {gloss(text) if has_cjk(text) else ''}")
-             if w.lower() != "s"]  # People's
-    return any(word.lower() in "".join(w[0] for w in words if keep(w))
-               for keep in (lambda w: w not in _NOT_INITIALS, lambda w: True))
+    words = [w for w in re.findall(r"[a-z]+", f"{text} {gloss(text) if has_cjk(text) else ''}".lower())
+             if w != "s"]  # People's
+    initials = "".join(w[0] for w in words)
+    content = "".join(w[0] for w in words if w not in _NOT_INITIALS)
+    return word.lower() in content or word.lower() in initials
 
 
 def _unsaid_chinese_names(question: str, text: str, known: set[str]) -> list[str]:
@@ -467,7 +466,7 @@ def _unsaid_chinese_names(question: str, text: str, known: set[str]) -> list[str
                   and w.rstrip("省市县") not in text and (english := _english_names(_widest(w, question)))]
     if not candidates:
         return []
-    said = set(terms(text))  # hyphenated names stay one term: "kong-zhuhai-macao"
+    said = _parts(terms(text))  # "kong-zhuhai-macao" in its parts
     return [w for w, english in candidates if not any(_names_said(name, said) for name in english)]
 
 
@@ -480,12 +479,17 @@ def _widest(word: str, question: str, reach: int = 4) -> str:
     return max((piece for piece in pieces if piece in table), key=len, default=word)
 
 
-def _names_said(name: str, said: set[str]) -> bool:
+def _names_said(name: str, said: frozenset[str]) -> bool:
     """Every word of an English name is in the text (place words aside); of a name of four
     words or more, all but one: "Hong Kong-Zhuhai-Macau Bridge" is the text's "…-Macao Bridge"."""
-    words = {part for word in terms(name) for part in word.split("-")} - _PLACE_WORDS
-    parts = {part for word in said for part in word.split("-")}
-    return len(words - parts) <= (1 if len(words) >= 4 else 0)
+    words = _parts(terms(name)) - _PLACE_WORDS
+    return len(words - said) <= (1 if len(words) >= 4 else 0)
+
+
+def _parts(words: Iterable[str]) -> frozenset[str]:
+    """Terms with the hyphenated ones in their parts: a gloss's "cross-border" says "Cross",
+    a text's "kong-zhuhai-macao" says "Zhuhai"."""
+    return frozenset(part for word in words for part in word.split("-"))
 
 
 _LEADING_NAME = re.compile(r"[A-Z][\w'-]*(?: [A-Z][\w'-]*)*")

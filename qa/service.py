@@ -29,7 +29,7 @@ from qa.ranking import RankedSentence, SentenceRanker, by_best_sentence
 from qa.retrieval import Retriever
 from qa.semantics import Semantics
 from qa.verification import ClaimChecker
-from textkit.gloss import readings
+from textkit.gloss import chinese_for, readings
 from textkit.language import language_of
 from textkit.numbers import quantities, supported
 from textkit.sentences import clauses
@@ -176,6 +176,7 @@ class Service:
             retriever.search("warm up 预热", 1)
             chinese_names("预热")  # jieba's part-of-speech tables (the name check), half a second
             readings()  # CC-CEDICT: the gloss and the pinyin the name check reads, two seconds once
+            chinese_for("China")  # its senses read backwards, for 中哈 in "China-Kazakhstan": 0.1 s
         except QAError as exc:
             log.error("index not ready: %s", exc)
             return

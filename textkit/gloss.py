@@ -116,7 +116,7 @@ def sounded(word: str, text: str) -> bool:
     if len(target) < MIN_SOUNDED or not word.isalpha() or not has_cjk(text):
         return False
     for run in CJK_RUN.findall(text):
-        bounds = set(accumulate(len(w) for w in jieba_segmenter().lcut(run)))
+        bounds = set(accumulate(len(w) for w in _words(run)))
         for start in {0} | bounds:
             reach = {0}  # consonants of the target matched so far
             for i in range(start, len(run)):
@@ -151,15 +151,23 @@ def _senses(raw: list[str]) -> list[str]:
 
 def gloss(text: str) -> str:
     """English gloss of the Chinese runs in ``text``; other text is kept as it is."""
+    return CJK_RUN.sub(lambda m: " " + _gloss_run(m.group(0)) + " ", text).strip()
+
+
+# A run at a time, cached: the same passages' runs come back with every question (ranking,
+# the name check, verification), and a name check over five documents glossed them anew.
+@lru_cache(maxsize=8192)
+def _gloss_run(run: str) -> str:
     table = dictionary()
-    jieba = jieba_segmenter()
+    words = _longest(list(_words(run)), table, most=4)
+    return " | ".join(table[part] for word in words if word not in ZH_STOP
+                      for part in ([word] if word in table else _longest(list(word), table)) if part in table)
 
-    def render(run: str) -> str:
-        words = _longest(jieba.lcut(run), table, most=4)
-        return " | ".join(table[part] for word in words if word not in ZH_STOP
-                          for part in ([word] if word in table else _longest(list(word), table)) if part in table)
 
-    return CJK_RUN.sub(lambda m: " " + render(m.group(0)) + " ", text).strip()
+@lru_cache(maxsize=8192)
+def _words(run: str) -> tuple[str, ...]:
+    """jieba's words of one Chinese run: what the gloss renders and ``sounded`` starts and ends on."""
+    return tuple(jieba_segmenter().lcut(run))
 
 
 def _longest(pieces: list[str], table: dict[str, str], most: int = 0) -> list[str]:

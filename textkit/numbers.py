@@ -38,6 +38,8 @@ UNITS = {
     "m2": r"square met(?:re|er)s?|平方米",
     "tonne": r"tonnes?|tons?|吨",
 }
+# A unit written as a word ("TEUs", "RMB"): a measure, not a name of anyone.
+UNIT_WORD = re.compile(rf"(?:{'|'.join(UNITS.values())})s?", re.I)
 # A Chinese numeral is a figure only before one of these (so 一带一路, 统一, 进一步 are not).
 ZH_MEASURES = "个年月日天周列家项国届类章名次条部批种大人辆台座份所件倍成"
 # 一 before one of these and a noun is the indefinite article a translation adds ("建立一个
