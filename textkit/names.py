@@ -76,7 +76,6 @@ organisation|Ministry of Finance|财政部
 organisation|State Taxation Administration|国家税务总局; 税务总局
 organisation|State Administration of Foreign Exchange; SAFE|国家外汇管理局; 国家外汇局
 organisation|China Banking and Insurance Regulatory Commission; CBIRC|银保监会; 中国银保监会
-currency|renminbi; RMB|人民币
 organisation|Ministry of Public Security|公安部
 organisation|China State Railway Group|国铁集团
 organisation|State Council Information Office|国新办; 国务院新闻办公室
