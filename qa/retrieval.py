@@ -60,7 +60,7 @@ class Retriever:
         self.rrf_k = rrf_k
         self.lists = lists
         self.bm25_weight = bm25_weight
-        # The service hands in Semantics.question, so ranking reuses the same vector.
+        # The service hands in Semantics.search: a Chinese question also read word for word.
         self.questions = questions or self._own_question_vector
         self._docs: dict[str, dict] = {}
 

@@ -76,7 +76,7 @@ class Service:
                 self._retriever = Retriever(reader, self.embedder, candidates=self.settings.candidates,
                                             rrf_k=self.settings.rrf_k, lists=tuple(self.settings.retrievers),
                                             bm25_weight=self.settings.bm25_weight,
-                                            questions=self.semantics.question)
+                                            questions=self.semantics.search)
                 self._version = reader.version
                 self.semantics.forget()
                 log.info("index loaded: version=%s chunks=%d", reader.version.name, reader.chunk_count())

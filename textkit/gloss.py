@@ -23,6 +23,8 @@ _SKIP_SENSE = re.compile(
     r"^(CL:|abbr\. for|see |variant of|old variant|surname |used in |also written|erhua|\(old\))", re.I)
 _TRAILER = re.compile(r",?\s*(?:abbr\.(?: to)?|capital)?\s*$")
 MAX_SENSES = 2
+# Chinese punctuation (not full-width digits or letters), which an English reading drops
+_ZH_PUNCTUATION = re.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
 
 
 def dictionary() -> dict[str, str]:
@@ -152,6 +154,15 @@ def _senses(raw: list[str]) -> list[str]:
 def gloss(text: str) -> str:
     """English gloss of the Chinese runs in ``text``; other text is kept as it is."""
     return CJK_RUN.sub(lambda m: " " + _gloss_run(m.group(0)) + " ", text).strip()
+
+
+def word_for_word(text: str) -> str:
+    """``gloss`` with each Chinese word's first sense only: a rough English reading of the
+    text, for a model that reads English more sharply than Chinese (``qa.semantics``)."""
+    def first_senses(run: re.Match) -> str:
+        return " " + " ".join(senses.split(";")[0] for senses in _gloss_run(run.group(0)).split(" | ")) + " "
+
+    return " ".join(CJK_RUN.sub(first_senses, _ZH_PUNCTUATION.sub("", text)).split())
 
 
 # A run at a time, cached: the same passages' runs come back with every question (ranking,

@@ -1,6 +1,6 @@
 """The CC-CEDICT gloss that carries Chinese words to English ones for BM25 and word checks."""
 
-from textkit.gloss import gloss, sounded, spelled, term_pairs
+from textkit.gloss import gloss, sounded, spelled, term_pairs, word_for_word
 
 
 def test_a_word_jieba_splits_is_glossed_as_the_dictionary_word_it_is():
@@ -15,6 +15,12 @@ def test_an_unknown_compound_is_glossed_by_the_longest_words_it_is_made_of():
 def test_known_words_and_english_text_are_kept():
     assert gloss("海关") == "customs"
     assert gloss("RCEP生效") == "RCEP take effect; go into effect"
+
+
+def test_word_for_word_reads_each_word_by_its_first_sense_and_keeps_english_and_digits():
+    assert word_for_word("服务外包、法律援助") == "serve outsourcing law help"  # punctuation dropped
+    assert word_for_word("RCEP谈判是哪一年启动的？") == "RCEP negotiate how one year start"
+    assert word_for_word("第１届") == "order １ arrive at"  # a full-width digit is no punctuation
 
 
 def test_a_sense_that_goes_on_in_chinese_keeps_its_english_head():
