@@ -19,7 +19,7 @@ from textkit.gloss import word_for_word
 from textkit.language import language_of
 
 CACHE_SIZE = 20_000  # sentence vectors kept
-QUESTION_CACHE = 64  # recent questions: a question's retrieval and ranking share its vector
+QUESTION_CACHE = 128  # recent questions (two vectors for a Chinese one): retrieval and ranking share them
 
 
 class Semantics:
