@@ -100,7 +100,7 @@ class E5Embedder:
         for start in _batches(len(texts), self.batch_size, progress, "embedding"):
             with self._lock:
                 out.append(self.model.encode(texts[start:start + self.batch_size], is_query).copy())
-        return _normalised(np.vstack(out))
+        return normalised(np.vstack(out))
 
     def encode_passages(self, texts: Sequence[str], *, progress: bool | None = None) -> np.ndarray:
         return self._encode(texts, False, progress)
@@ -261,7 +261,7 @@ class Centring:
             return vectors
         zero = np.zeros(vectors.shape[1], np.float32)
         shift = np.vstack([self.means.get(lang, zero) + extra.get(lang, zero) for lang in languages])
-        return _normalised(vectors - shift)
+        return normalised(vectors - shift)
 
     def to_dict(self) -> dict[str, list[float]]:
         """The means only: the question shift is the model's, read again from the reference."""
@@ -277,7 +277,7 @@ def languages(texts: Sequence[str]) -> list[str]:
     return [language_of(t) for t in texts]
 
 
-def _normalised(vectors: np.ndarray) -> np.ndarray:
+def normalised(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from index.embedding import Centring, Embedder, languages
+from index.embedding import Centring, Embedder, languages, normalised
 from textkit.gloss import word_for_word
 from textkit.language import language_of
 
@@ -49,7 +49,8 @@ class Semantics:
     def question(self, text: str) -> np.ndarray:
         """A question (e5's ``query: `` side), centred by its language: what its sentences
         are ranked against. Embedded once: ranking and answerability ask for it again."""
-        return self._question(("asked", text), lambda: self._query(text, language_of(text)))
+        return self._question(("asked", text), lambda: self._centring().questions(
+            self.embedder.encode_queries([text]), [language_of(text)])[0])
 
     def search(self, text: str) -> np.ndarray:
         """What the dense lists search with: ``question``, and for a Chinese question its
@@ -67,22 +68,29 @@ class Semantics:
         """
         if language_of(text) != "zh" or not self.embedder.multilingual:
             return self.question(text)
-        return self._question(("searched", text), lambda: _unit(
-            self.question(text) + self._query(word_for_word(text), "en")))
+        return self._question(("searched", text), lambda: self._blend(text))
 
-    def _query(self, text: str, lang: str) -> np.ndarray:
-        return self._centring().questions(self.embedder.encode_queries([text]), [lang])[0]
+    def _blend(self, text: str) -> np.ndarray:
+        """The question and its reading in one call to the model (two calls cost 15 ms, one
+        batch of both 13); the question's own vector is kept for ranking."""
+        own, reading = self._centring().questions(
+            self.embedder.encode_queries([text, word_for_word(text)]), ["zh", "en"])
+        self._keep(("asked", text), own)
+        return normalised((own + reading)[None])[0]
 
     def _question(self, key: tuple[str, str], embed: Callable[[], np.ndarray]) -> np.ndarray:
         with self._lock:
             vector = self._questions.get(key)
         if vector is None:
             vector = embed()
-            with self._lock:
-                self._questions[key] = vector
-                while len(self._questions) > QUESTION_CACHE:
-                    self._questions.popitem(last=False)
+            self._keep(key, vector)
         return vector
+
+    def _keep(self, key: tuple[str, str], vector: np.ndarray) -> None:
+        with self._lock:
+            self._questions[key] = vector
+            while len(self._questions) > QUESTION_CACHE:
+                self._questions.popitem(last=False)
 
     def forget(self) -> None:
         """Drop every cached vector: a new index version brings new centring means."""
@@ -116,7 +124,3 @@ class Semantics:
                     break
                 self._vectors.setdefault(text, vector)
             return len(self._vectors)
-
-
-def _unit(vector: np.ndarray) -> np.ndarray:
-    return (vector / max(float(np.linalg.norm(vector)), 1e-12)).astype(np.float32)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib.resources import files
 from itertools import accumulate
 
-from textkit.language import CJK_RUN, has_cjk
+from textkit.language import CJK_RUN, ZH_PUNCTUATION, has_cjk
 from textkit.terms import ZH_STOP, chinese_words, jieba_segmenter, terms
 
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]|\|[^\s/]*")
@@ -23,8 +23,6 @@ _SKIP_SENSE = re.compile(
     r"^(CL:|abbr\. for|see |variant of|old variant|surname |used in |also written|erhua|\(old\))", re.I)
 _TRAILER = re.compile(r",?\s*(?:abbr\.(?: to)?|capital)?\s*$")
 MAX_SENSES = 2
-# Chinese punctuation (not full-width digits or letters), which an English reading drops
-_ZH_PUNCTUATION = re.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
 
 
 def dictionary() -> dict[str, str]:
@@ -153,26 +151,27 @@ def _senses(raw: list[str]) -> list[str]:
 
 def gloss(text: str) -> str:
     """English gloss of the Chinese runs in ``text``; other text is kept as it is."""
-    return CJK_RUN.sub(lambda m: " " + _gloss_run(m.group(0)) + " ", text).strip()
+    return CJK_RUN.sub(lambda m: " " + " | ".join(_glossed(m.group(0))) + " ", text).strip()
 
 
 def word_for_word(text: str) -> str:
     """``gloss`` with each Chinese word's first sense only: a rough English reading of the
     text, for a model that reads English more sharply than Chinese (``qa.semantics``)."""
     def first_senses(run: re.Match) -> str:
-        return " " + " ".join(senses.split(";")[0] for senses in _gloss_run(run.group(0)).split(" | ")) + " "
+        return " " + " ".join(senses.split("; ")[0] for senses in _glossed(run.group(0))) + " "
 
-    return " ".join(CJK_RUN.sub(first_senses, _ZH_PUNCTUATION.sub("", text)).split())
+    return " ".join(CJK_RUN.sub(first_senses, ZH_PUNCTUATION.sub("", text)).split())
 
 
 # A run at a time, cached: the same passages' runs come back with every question (ranking,
 # the name check, verification), and a name check over five documents glossed them anew.
 @lru_cache(maxsize=8192)
-def _gloss_run(run: str) -> str:
+def _glossed(run: str) -> tuple[str, ...]:
+    """The dictionary entries one Chinese run reads as, word by word (each its senses, "; " apart)."""
     table = dictionary()
     words = _longest(list(_words(run)), table, most=4)
-    return " | ".join(table[part] for word in words if word not in ZH_STOP
-                      for part in ([word] if word in table else _longest(list(word), table)) if part in table)
+    return tuple(table[part] for word in words if word not in ZH_STOP
+                 for part in ([word] if word in table else _longest(list(word), table)) if part in table)
 
 
 @lru_cache(maxsize=8192)

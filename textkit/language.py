@@ -9,6 +9,8 @@ CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 # A text ending in a CJK character or full-width punctuation joins the next without a space.
 CJK_END = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]\s*$")
+# Chinese and full-width punctuation (not full-width digits or letters).
+ZH_PUNCTUATION = re.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
 
 
 def has_cjk(text: str) -> bool:
