@@ -30,9 +30,10 @@ from core.settings import Settings
 from qa.answer_types import Answerability
 from qa.asked import apart, lacks, unmentioned
 from qa.passages import Passage
+from qa.planted import statements
 from qa.ranking import Collection, Place, RankedSentence, word_senses
 from textkit.language import has_cjk, in_language, language_of
-from textkit.sentences import sentence_spans
+
 
 SLOT_WINDOW = 3  # best sentences one of which must fill the asked slot …
 SLOT_MARGIN = 0.1  # … scoring within this of the best (measured on tune + dev: 3 % false refusals)
@@ -105,7 +106,7 @@ def fill_slot(question: str, ranked: list[RankedSentence], passages: list[Passag
     if not ranked:
         return "figure", ()
     near = [r.place for r in ranked[:SLOT_WINDOW] if r.score >= ranked[0].score - SLOT_MARGIN]
-    spans = {i: sentence_spans(passages[i].text) for i, _ in near}
+    spans = {i: statements(passages[i].text) for i, _ in near}
     places = list(dict.fromkeys(near + [(i, span) for i in spans for span in spans[i]]))
 
     def gap(place: Place, kind: str = "") -> str:

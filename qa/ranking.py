@@ -19,10 +19,11 @@ import numpy as np
 
 from qa.asked import gives_asked, unmentioned
 from qa.passages import Passage
+from qa.planted import statements
 from qa.semantics import Semantics
 from textkit.gloss import bilingual_terms, gloss
 from textkit.language import has_cjk
-from textkit.sentences import clauses, sentence_spans
+from textkit.sentences import clauses
 from textkit.terms import terms
 
 MEANING_WEIGHT = 0.7  # the rest is word overlap
@@ -122,7 +123,7 @@ class SentenceRanker:
     def rank(self, question: str, passages: list[Passage], collection: Collection) -> list[RankedSentence]:
         """Every sentence of the passages, best first; the collection weighs the question's
         words by their rarity and tells which documents name what the question names."""
-        spans = [(i, span) for i, p in enumerate(passages) for span in sentence_spans(p.text)]
+        spans = [(i, span) for i, p in enumerate(passages) for span in statements(p.text)]
         if not spans:
             return []
         texts = [passages[i].text[s:e] for i, (s, e) in spans]

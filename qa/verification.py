@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from core.settings import Settings
+from qa.planted import blanked
 from qa.semantics import Semantics
 from textkit.gloss import bilingual_terms, gloss
 from textkit.language import CJK_RUN, has_cjk
@@ -74,7 +75,9 @@ class ClaimChecker:
 
     def check(self, claim: str, passage: str, context: str = "") -> Check:
         """``context``: the passage's title and heading, where a name it leaves implicit
-        ("the trains" of a paragraph titled "China-Europe freight trains …") is given."""
+        ("the trains" of a paragraph titled "China-Europe freight trains …") is given.
+        A sentence the passage addresses to the assistant supports nothing (``qa.planted``)."""
+        passage = blanked(passage)
         sentences = _sentences(passage)
         if not sentences:
             return Check(False, "unsupported")
@@ -295,7 +298,7 @@ def _covered(token: Token, passage: str) -> bool:
 
 def quoted(claim: str, passage: str) -> bool:
     """Is the claim one passage sentence's words verbatim (end punctuation aside)?"""
-    return _verbatim(_EDGE.sub("", claim), _sentences(passage)) is not None
+    return _verbatim(_EDGE.sub("", claim), _sentences(blanked(passage))) is not None
 
 
 def _verbatim(claim: str, sentences: list[_Sentence]) -> _Sentence | None:
