@@ -125,8 +125,8 @@ def test_english_question_finds_the_chinese_passage(service, question, doc_id, e
 def test_search_orders_passages_by_the_sentence_that_answers(service):
     """Fusion ranks a long chunk of the circular that touches many topics first; the chunk
     whose one sentence answers comes first once passages go by their best sentence."""
-    question = "通知对加工贸易提出了什么要求？"
-    evidence = "For processing trade, local authorities should increase"
+    question = "How many sectors do China's national foreign trade transformation and upgrading bases cover?"
+    evidence = "八大行业"
     fused = service.retriever().search(question, 5)
     results = service.search(question, 5)
     assert evidence not in fused[0].text
@@ -148,6 +148,14 @@ def test_a_chinese_question_is_also_searched_word_for_word_in_english(service):
     assert float(own @ searched) < 0.95  # not the question's own vector
     english = "What should innovation in foreign trade focus on?"
     assert (service.semantics.search(english) == service.semantics.question(english)).all()
+
+
+def test_a_sentence_is_read_with_its_documents_title(service):
+    """The Chinese brief titled 国家外贸转型升级基地 gives the eight industries without
+    naming the bases in that sentence; its title's words count, and it ranks first."""
+    question = "How many sectors do China's national foreign trade transformation and upgrading bases cover?"
+    passages, _ = service.find(question, 5)
+    assert passages[0].doc_id == "2021-07-upgrading-bases-zh" and "八大行业" in passages[0].text
 
 
 def test_a_passage_that_answers_in_several_sentences_outranks_one_that_echoes_the_question(service):
