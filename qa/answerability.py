@@ -31,7 +31,7 @@ from qa.answer_types import Answerability
 from qa.asked import apart, lacks, unmentioned
 from qa.passages import Passage
 from qa.planted import statements
-from qa.ranking import Collection, Place, RankedSentence, word_senses
+from qa.ranking import Collection, Place, RankedSentence, unnamed, word_senses
 from textkit.language import has_cjk, in_language, language_of
 
 
@@ -85,7 +85,7 @@ class Signals:
 def signals(question: str, ranked: list[RankedSentence], passages: list[Passage],
             collection: Collection) -> Signals:
     words = word_senses(question)
-    gap, leads = fill_slot(question, ranked, passages)
+    gap, leads = fill_slot(question, ranked, passages, unnamed(question, passages, collection))
     return Signals(
         similarity=max((r.similarity for r in ranked), default=0.0),
         unknown=sum(not any(w in collection.vocabulary for w in word) for word in words) / max(len(words), 1),
@@ -96,13 +96,21 @@ def signals(question: str, ranked: list[RankedSentence], passages: list[Passage]
     )
 
 
-def fill_slot(question: str, ranked: list[RankedSentence], passages: list[Passage]
+def fill_slot(question: str, ranked: list[RankedSentence], passages: list[Passage], off_name: list[bool]
               ) -> tuple[str, tuple[Place, ...]]:
     """The sentence that gives what the question asks for: one near the top, or any of
     their passages (a figure often sits in a sentence that names its subject only as "it",
     and the sentence naming it may rank below one of another passage); for a question
     asking two things that no one sentence gives, one sentence for each. Else what the
-    first of them lacks ("figure", "date", …) and no sentence."""
+    first of them lacks ("figure", "date", …) and no sentence.
+
+    Not from a passage whose document never names what the question names while another
+    passage's does (``off_name``, ``qa.ranking.unnamed``): China's total trade in 2020 is no
+    figure for 雄安新区's trade, nor the national count of pilot zones one for Guangdong's.
+    With ten passages read (``rerank_pool``) it turned 2 of the 5 near misses the wider pool
+    let through back into refusals; at five it was measured only with session 21's other
+    changes (bench/RESULTS-quality.md)."""
+    ranked = [r for r in ranked if not off_name[r.passage]]
     if not ranked:
         return "figure", ()
     near = [r.place for r in ranked[:SLOT_WINDOW] if r.score >= ranked[0].score - SLOT_MARGIN]

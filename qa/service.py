@@ -114,8 +114,10 @@ class Service:
         """The passages hybrid search finds, in the order of their best sentence, and every
         sentence of them ranked: what the search API shows and what answers are made of."""
         retriever = self.retriever()
-        passages = retriever.search(query, k or self.settings.top_k)
-        return by_best_sentence(passages, self.ranker.rank(query, passages, retriever))
+        k = k or self.settings.top_k
+        pool = retriever.search(query, max(k, self.settings.rerank_pool))
+        passages, ranked = by_best_sentence(pool, self.ranker.rank(query, pool, retriever))
+        return passages[:k], [sentence for sentence in ranked if sentence.passage < k]
 
     def find_either(self, question: str, searched: str, k: int | None = None
                     ) -> tuple[list[Passage], list[RankedSentence]]:

@@ -131,9 +131,23 @@ def test_search_orders_passages_by_the_sentence_that_answers(service):
     results = service.search(question, 5)
     assert evidence not in fused[0].text
     assert evidence in results[0].text
-    assert {p.chunk_id for p in results} == {p.chunk_id for p in fused}  # the same five, reordered
+    pool = {p.chunk_id for p in service.retriever().search(question, service.settings.rerank_pool)}
+    assert {p.chunk_id for p in results} <= pool  # the best five of those fusion found, reordered
     assert [p.score for p in results] == sorted((p.score for p in results), reverse=True)
     assert all("rrf" in p.scores for p in results)
+
+
+def test_a_wider_rerank_pool_reads_past_the_five_passages_fusion_ranks_first(service, monkeypatch):
+    """Fusion ranks the circular's opening chunk below five others for this question (its
+    words are everywhere in the circular); read sentence by sentence among the ten fusion
+    ranks first (QA_RERANK_POOL=10), it is among the five that answer best."""
+    monkeypatch.setattr(service.settings, "rerank_pool", 10)
+    question = "通知提出在哪些方面加大创新？"
+    evidence = "technological, systematic and model innovation"
+    assert not any(evidence in p.text for p in service.retriever().search(question, 5))
+    passages, ranked = service.find(question, 5)
+    assert len(passages) == 5 and any(evidence in p.text for p in passages)
+    assert {s.passage for s in ranked} <= set(range(5))
 
 
 def test_a_chinese_question_is_also_searched_word_for_word_in_english(service):
