@@ -25,6 +25,7 @@ from qa.llm.openai import MAX_WAIT, OpenAILLM
 from qa.alterations import ALTERATIONS, Source
 from qa.events import Token
 from qa.service import Service
+from textkit.language import has_cjk
 from tests.fakes.openai_server import Request, hang, reply, running_fake_openai, status, truncate
 from tests.live import free_port
 
@@ -361,22 +362,27 @@ def answer_requests(fake) -> list[Request]:
 
 
 def test_wrong_citations_are_moved_to_the_supporting_passage_and_made_up_claims_dropped(server, openai_service):
+    """The model restates two shown sentences of two passages, each under the other's
+    number, and adds a made-up one under a third."""
+    said: list[str] = []
+
     def model(request: Request) -> str:
         passages = shown(request)
-        n_signed, signed = sentence(passages, "fifteen economies signed")
-        n_force, force = sentence(passages, "took effect on 1 January 2022")
-        other = next(n for n in passages if n not in (n_signed, n_force))
-        return f"{signed} [{n_force}] {force} [{n_signed}] {MADE_UP} [{other}]"  # every marker wrong
+        english = [(n, text.split(" … ")[0].strip()) for n, text in passages.items() if not has_cjk(text)]
+        (n_a, a), (n_b, b) = english[:2]
+        other = next((n for n in passages if n not in (n_a, n_b)), n_a)
+        said[:] = [a, b]
+        return f"{a} [{n_b}] {b} [{n_a}] {MADE_UP} [{other}]"  # every marker wrong
 
     server.responder = model
-    answer = openai_service.ask("When did RCEP take effect and who signed it?", llm="openai")
+    answer = openai_service.ask("When did RCEP enter into force, and when was it signed?", llm="openai")
     assert answer.llm == "openai" and not answer.fallback and answer.answerable
     assert "Penguins" not in answer.answer
     assert [c.n for c in answer.citations] == [1, 2]
-    assert "fifteen economies signed" in answer.citations[0].text
-    assert "took effect on 1 January 2022" in answer.citations[1].text
-    signed_at, force_at = answer.answer.index("fifteen economies"), answer.answer.index("took effect")
-    assert signed_at < answer.answer.index("[1]") < force_at < answer.answer.index("[2]")
+    first, second = (text.rstrip(".") for text in said)  # the marker goes before the full stop
+    assert first in answer.citations[0].text and second in answer.citations[1].text
+    assert answer.answer.index(first) < answer.answer.index("[1]") < answer.answer.index(second) \
+        < answer.answer.index("[2]")
     for citation in answer.citations:
         start, end = citation.span
         assert citation.text[start:end] in answer.answer.replace(" [1]", "").replace(" [2]", "")
@@ -391,14 +397,15 @@ def test_a_model_that_refuses_cannot_overrule_the_answerability_decision(server,
 
 
 def test_a_verbatim_answer_that_restates_the_wrong_sentence_leaves_the_quotes(server, openai_service):
-    """Every sentence is verbatim, so verification keeps it; but it dates the signing, and
-    the question asks when the agreement took effect, which the quotes do give."""
+    """Every sentence is verbatim, so verification keeps it; but it gives the rule for
+    taking effect, and the question asks when the agreement took effect, which the quotes
+    do give."""
     def model(request: Request) -> str:
-        n, signed = sentence(shown(request), "fifteen economies signed")
-        return f"{signed} [{n}]"
+        n, rule = sentence(shown(request), "ratification by at least six")
+        return f"{rule} [{n}]"
 
     server.responder = model
-    answer = openai_service.ask("When did RCEP take effect?", llm="openai")
+    answer = openai_service.ask("When did RCEP enter into force?", llm="openai")
     assert len(answer_requests(server)) == 1
     assert answer.answerable and answer.llm == "extractive" and "1 January 2022" in answer.answer
     assert answer.fallback and "did not give what was asked" in answer.fallback_reason
@@ -519,8 +526,8 @@ def test_a_translation_that_loses_the_lead_quote_leaves_the_quotes(server, opena
         return f"{unfaithful}[{lead}]。{rest}[{other}]"
 
     server.responder = model
-    # 什么, not 哪些: asked "which ones", the listing lead stands so far ahead that it is quoted alone
-    answer = openai_service.ask("根据海南跨境服务贸易负面清单，境外个人可以在海南开立什么账户？", llm="openai")
+    # asked only which accounts, the listing lead stands so far ahead that it is quoted alone
+    answer = openai_service.ask("海南跨境服务贸易负面清单对境外个人开立账户有什么规定？", llm="openai")
     assert [s.supported for s in answer.sentences] == [False, True]
     assert answer.answerable and answer.llm == "extractive" and answer.fallback
     assert "securities and futures accounts" in answer.answer and "未通过核验" in answer.fallback_reason

@@ -167,7 +167,8 @@ def test_an_answer_that_failed_verification_leaves_the_quotes_and_says_why(gener
 def test_a_chinese_question_gets_chinese_ui_words(generative, open_page):
     url, fake = generative
     fake.reset()
-    fake.responder = slowly("中国于2019年放开了二手车出口[1]。", think=1.5, stall=1.0)
+    lead = "2022年12月，三部门又允许辽宁、福建、四川等14个地区开展二手车出口[1]。"  # restates the lead quote
+    fake.responder = slowly(lead, think=1.5, stall=1.0)
     page = open_page(url, viewport=PHONE)
     ask(page, USED_CARS_ZH)
     answer = page.locator(".msg.assistant").last
