@@ -79,10 +79,11 @@ _EVENTS = tuple((kind, re.compile(asks, re.I), re.compile(gives, re.I)) for kind
      rf"\b(?:by|before|until|no later than)\s+(?:the\s+)?(?:end\s+of\s+|mid-|end-)?(?:\d{{4}}|{MONTH})\b"
      r"|\bdeadline\b|截至|截止|期限|\d[年月日](?:底|末)?(?:之|以)?前|到\d{4}年"),
     ("launched", r"\b(?:launch(?:ed|es)?|inaugurat(?:e|ed|es)|start(?:ed|s)?|beg[ai]n|set up|establish(?:ed)?"
-     r"|unveil(?:ed|s)?)\b"
-     r"|启动|揭牌|挂牌|成立|设立|开始",
+     r"|unveil(?:ed|s)?|commenc(?:e|ed|es))\b"
+     r"|启动|揭牌|挂牌|成立|设立|开始|开工|动工|开通|启用|开幕",
      r"\b(?:launch(?:ed|es)?|inaugurat(?:e|ed|es|ion)|start(?:ed|s)?|beg[au]n|opened|set up|establish(?:ed|es)?"
-     r"|since|unveil(?:ed|s)?)\b|启动|揭牌|挂牌|开始|成立|设立|自[^，。；]{0,12}起"),
+     r"|since|unveil(?:ed|s)?|commenc(?:e|ed|es)|broke ground)\b|启动|揭牌|挂牌|开始|成立|设立|自[^，。；]{0,12}起"
+     r"|开工|动工|开建|开通|启用|开幕|开业|开港|投入使用|首发"),
 ))
 # "the first to", "most", "最多": asks which one ranks highest, a fact a list does not give;
 # and only a sentence ranking the same way gives it: 最多 (most) does not answer 最晚 (last),
@@ -197,6 +198,23 @@ _CURRENCIES = tuple((kind, re.compile(UNITS[kind], re.I)) for kind in ("usd", "c
 _ASKS_CURRENCY = re.compile(
     r"\bin (?:US\s+)?dollar(?:s|\s+terms)?\b|\bin (?:USD|yuan|RMB|renminbi)\b|\bhow many (?:US\s+)?(?:dollars|yuan)\b"
     r"|[以按](?:美元|人民币)|多少(?:[十百千万亿]|百万|千万)*(?:美元|元|人民币)", re.I)
+# A question asking how much something changed ("by how much did exports grow", 增速) is
+# answered by a figure stated as a change (同比增长18.2%, "grew 9.4 percent", "up 15.6
+# percent"), not by a share of a whole (占全市出口总额的78.2%) or a level (出口3800.6亿元).
+_ASKS_CHANGE = re.compile(
+    r"\bby how much\b|\bhow fast\b|\bgrowth\b|\bby what (?:percentage|percent)\b"
+    r"|\bhow much (?:did|does|do|will|would|has|have|had) [^?]*\b(?:grow|rise|increase|fall|drop|decline|expand|shrink)"
+    r"|增速|增长率|增长了?多少|增幅|降幅|涨幅|下降了?多少|减少了?多少|提高了?多少", re.I)
+_CHANGE_WORDS = re.compile(
+    r"增长|增速|增幅|同比|环比|上升|下降|提高|降低|减少|增加|扩大|回落|下滑|上涨"
+    r"|\b(?:grew|grow|grows|growth|rose|rise|rises|up|down|increased?|increases|decreased?|declined?|fell|falls?"
+    r"|higher|lower|more|less|expanded|shrank|cut|reduced|jumped|climbed|dropped)\b", re.I)
+_CLAUSE_END = re.compile(r"[，。；;,]")
+# What a year compared against follows: 较2012年下降, 比上年, "up 5% from 2022", "than in 2019".
+# "7.3 times the number in 2016", 跟2017年比.
+_BASE_YEAR = re.compile(
+    r"(?:较|比|相比|相较于?|同比|跟|与|\b(?:compared (?:with|to)|than(?: in)?|since|from|over"
+    r"|times (?:the |that |its )?(?:\w+ )?(?:in|of)))\s*$", re.I)
 _ANSWERED_BY = {"share": frozenset({"percent", "times"}), "money": _MONEY_KINDS,
                 "charge": _MONEY_KINDS | {"percent", "times"}}
 
@@ -216,6 +234,8 @@ class Asked:
     documented: tuple[str, ...] = ()  # those of them that date a document ("the 2020 circular"), as written
     items: bool = False  # asks "which ones": a sentence listing several gives them
     currency: str = ""  # for a sum asked in one currency: "usd" or "cny"
+    change: bool = False  # asks how much something changed: a figure stated as a change answers
+    compared: tuple[str, ...] = ()  # named years the question compares against ("from 2016", 跟2017年比), as written
 
 
 @lru_cache(maxsize=1024)
@@ -237,7 +257,9 @@ def slot(question: str) -> Asked:
     return Asked(figure, date, event, rank,
                  bool(_ASKS_PLACE.search(question)), bool(_ASKS_FIRM.search(question)), _counted(question),
                  _levy(question) if figure in ("share", "charge") else (), _flows(question) if figure else (),
-                 named, documented, bool(_ASKS_ITEMS.search(question)), currency if figure == "money" else "")
+                 named, documented, bool(_ASKS_ITEMS.search(question)), currency if figure == "money" else "",
+                 bool(figure) and bool(_ASKS_CHANGE.search(question)),
+                 tuple(written for q, written in named if q.kind == "year" and _compared(read, q.span)))
 
 
 def _written(question: str, span: tuple[int, int]) -> str:
@@ -284,8 +306,11 @@ def _names_flows(flows: tuple[re.Pattern[str], ...], text: str) -> bool:
 def _counted(question: str) -> tuple[str, ...]:
     zh = _ZH_COUNTED.search(question)
     if zh:  # the measure word and the word after it: 多少家企业 -> 家, 企业; 多少标准箱 -> 标准箱
-        noun = jieba_segmenter().lcut(zh.group(2))[0] if zh.group(2) else ""
-        return (zh.group(1), noun) if zh.group(1) or noun else ()
+        measure, rest = zh.group(1), zh.group(2)
+        if not measure and rest[:1] == "个":  # 个 counts anything (多少个摊位 is 7.5万个商位); 多少个章节 counts 章
+            return (rest[1], "") if rest[1:2] in _MEASURES else ("个", "")
+        noun = jieba_segmenter().lcut(rest)[0] if rest else ""
+        return (measure, noun) if measure or noun else ()
     en = _EN_COUNTED.search(question)
     if not en:
         return ()
@@ -303,7 +328,8 @@ def gives_figure(asked: Asked, text: str) -> bool:
     # A figure the question itself names is not its answer: "of the 578 bases, how many
     # make textiles?" is not answered by "578 bases in all".
     given = tuple(q for q, _ in asked.named)
-    found = [q for q in quantities(text) if q.kind not in ("year", "date", "ordinal") and not supported(q, given)]
+    found = [q for q in quantities(text) if q.kind not in ("year", "date", "ordinal") and not supported(q, given)
+             and (not asked.change or q.kind == "times" or _as_change(text, q.span))]
     answering = frozenset({asked.currency}) if asked.currency else _ANSWERED_BY.get(asked.figure)
     if answering:
         return bool({q.kind for q in found} & answering)
@@ -314,6 +340,13 @@ def gives_figure(asked: Asked, text: str) -> bool:
     timed = bool(_TIME_UNITS & set(asked.counted))
     counts = [q for q in found if q.kind in _COUNTABLE and (timed or not _DURATION.match(text, q.span[1]))]
     return _gives_count(asked.counted, counts, text)
+
+
+def _as_change(text: str, span: tuple[int, int], reach: int = 24) -> bool:
+    """The figure at ``span`` is stated as a change: a change word beside it in its clause."""
+    before = _CLAUSE_END.split(text[max(0, span[0] - reach):span[0]])[-1]
+    after = _CLAUSE_END.split(text[span[1]:span[1] + reach])[0]
+    return bool(_CHANGE_WORDS.search(before) or _CHANGE_WORDS.search(after))
 
 
 def _gives_count(counted: tuple[str, ...], counts: list[Quantity], text: str) -> bool:
@@ -412,7 +445,35 @@ def unmentioned(question: str, text: str) -> tuple[str, ...]:
         missing += [name for name, end in proper if not _said(name, text, said)
                     and not ((acronym := _ACRONYM.match(question, end)) and _said(acronym.group(1), text, said))]
     missing += _unsaid_chinese_names(question, text, known)
+    missing += _unsaid_partners(question, text)
     return tuple(dict.fromkeys(missing))
+
+
+# Chinese names a bilateral agreement or relation by 中 and the partner's first character:
+# 中厄自贸协定 is the China-Ecuador FTA, 中柬 China-Cambodia.
+_BILATERAL = re.compile(r"中([\u4e00-\u9fff])(?=自贸|自由贸易|双边|经贸|贸易|关系|合作|投资|FTA)")
+
+
+def _unsaid_partners(question: str, text: str) -> list[str]:
+    """China's partner in a question's 中X name that ``text`` mentions neither as 中X nor by
+    a name starting with X (厄瓜多尔) nor by one of those names' English (Ecuador): the
+    China-Cambodia brief gives no figure of the China-Ecuador agreement."""
+    missing = []
+    for match in _BILATERAL.finditer(question):
+        partners = _partners(match.group(1))
+        if partners and match.group(0) not in text and not any(
+                chinese in text or any(re.search(rf"\b{re.escape(english)}\b", text, re.I) for english in names)
+                for chinese, names in partners):
+            missing.append(match.group(0))
+    return missing
+
+
+@lru_cache(maxsize=256)
+def _partners(char: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The dictionary's words starting with ``char`` that name something in English (柬埔寨
+    Cambodia; for 新 Singapore, New Zealand and more: any of them is the partner)."""
+    return tuple((word, tuple(english)) for word in dictionary() if len(word) > 1 and word[0] == char
+                 and (english := _english_names(word)))
 
 
 _ACRONYM = re.compile(r"\s*\(([A-Z]{2,6})\)")
@@ -585,19 +646,28 @@ def carries(question: str, source: str, text: str) -> bool:
 
 def _unnamed(asked: Asked, sentence: str, before: str, passage: str) -> str:
     """A figure the question names that the evidence lacks. A year must be the sentence's:
-    named in it or the one before it (a full date there, for a figure, only says when
-    something was announced), or, when they name no year, before it in the passage (its
+    named in it, or when it names none in the one before it (a full date, for a figure,
+    only says when something was announced; a year compared against, 较2012年 or "from
+    2022", is not the figure's unless the question compares against it too), or, when they
+    name no year, before it in the passage (its
     title, date or earlier text: the CIFTIS 2020 brief's 148 countries are no count for the
     2021 fair its closing sentence mentions); any other figure (the 127th fair, 46 zones,
     June 2020's year, the year of "the 2020 circular") anywhere in the passage or its date."""
-    near = tuple(q for q in quantities(f"{before} {sentence}")
-                 if not (asked.figure and q.kind == "date" and q.date[2] is not None))
+    def dating(text: str) -> tuple[tuple[Quantity, ...], tuple[Quantity, ...]]:
+        """(the text's own years and dates, those and the years it compares against)."""
+        every = tuple(q for q in quantities(text) if not (asked.figure and q.kind == "date" and q.date[2] is not None))
+        return tuple(q for q in every if not (q.kind == "year" and _compared(text, q.span))), every
+
+    own, compared = dating(sentence)
+    if not any(q.kind in ("year", "date") for q in own):
+        own, compared = (a + b for a, b in zip((own, compared), dating(before), strict=True))
     everywhere = quantities(passage)
     at = passage.find(sentence)
     earlier = quantities(passage[:at]) if at > 0 else everywhere
-    dated = any(q.kind in ("year", "date") for q in near)
     for figure, written in asked.named:
         sentence_year = figure.kind == "year" and written not in asked.documented
+        near = compared if written in asked.compared else own
+        dated = any(q.kind in ("year", "date") for q in near)
         if sentence_year and not supported(figure, near if dated else earlier):
             return f"named:{written}"
         sought = Quantity("year", float(figure.date[0] or 0)) if figure.kind == "date" else figure
@@ -605,6 +675,11 @@ def _unnamed(asked: Asked, sentence: str, before: str, passage: str) -> str:
                 _edition(figure, written) and supported(Quantity("ordinal", figure.value), everywhere)):
             return f"named:{written}"
     return ""
+
+
+def _compared(text: str, span: tuple[int, int]) -> bool:
+    """The year at ``span`` is one compared against (较2012年, "up 5% from 2022")."""
+    return bool(_BASE_YEAR.search(text[max(0, span[0] - 24):span[0]]))
 
 
 def _edition(figure: Quantity, written: str) -> bool:

@@ -122,6 +122,8 @@ def test_a_year_that_dates_a_document_is_the_documents_not_the_sentences():
     ("2018年中国一共出口了多少辆二手车？", "In 2018 China exported about 1,000 used cars."),
     ("2020年进出口总额是多少？", "China's imports and exports reached 32 trillion yuan in 2020."),
     ("How much did exports grow in 2020?", "Exports rose 4 percent and imports fell 1 percent in 2020."),
+    ("By how much did exports grow in 2023?", "Exports reached 3.1 trillion yuan in 2023, up 5 percent from 2022."),
+    ("2023年义乌进出口总额增长了多少？", "2023年义乌市实现进出口总额5660.5亿元，同比增长18.2%。"),
     # A sum in the asked currency, a span of time when time is counted, "at most" a figure.
     ("2022年服务进出口总额是多少亿元？", "2022年服务进出口总额59801.9亿元，同比增长12.9%。"),
     ("How many days after the threshold does RCEP enter into force?",
@@ -129,11 +131,14 @@ def test_a_year_that_dates_a_document_is_the_documents_not_the_sentences():
     ("企业违反核心数据管理制度最多可能被罚多少钱？", "由有关主管部门处二百万元以上一千万元以下罚款。"),
     ("我国是从哪一年开始发布《外商投资产业指导目录》的？", "我国自1995年起发布《外商投资产业指导目录》。"),
     ("When was the Hengqin zone launched?", "The zone was formally unveiled on 17 September 2021."),
+    ("When did construction of the canal begin?", "2022年8月28日，运河开工仪式举行，标志着工程全面开工建设。"),
     # Across languages a count is held to what it counts by the Chinese measure word.
     ("How many chapters does RCEP have?", "协定共20章。"),
     ("表决时有多少名委员投了赞成票？", "The law passed with 162 members voting in favour."),
     ("How many trains ran in 2020?", "2020年中欧班列共开行12406列。"),
     ("How many cities joined?", "共有46个城市。"),  # 个 counts anything
+    ("RCEP有多少个章节？", "The agreement has 20 chapters."),  # 个章节 counts 章
+    ("RCEP有多少个章节？", "协定共20章。"),
 ])
 def test_a_sentence_that_states_the_asked_fact_fills_the_slot(question, sentence):
     assert lacks(question, sentence, "", sentence) == ""
@@ -151,6 +156,21 @@ def test_a_year_the_sentence_does_not_state_is_taken_from_its_passage():
     passage = f"CIFTIS 2020 held in Beijing 2020-09-09 The fair opened. {fair} In 2021 the fair returned."
     assert lacks("2021年服贸会共有多少个国家和地区参展？", fair, "The fair opened.", passage).startswith("named:2021")
     assert lacks("2020年服贸会共有多少个国家和地区参展？", fair, "The fair opened.", passage) == ""
+    # A sentence naming its own year speaks of it, whatever year the sentence before names.
+    before = "Trade reached 6.41 trillion yuan in 2023."
+    later = "In the first three quarters of 2024 exports were 3.06 trillion yuan."
+    assert lacks("What were exports worth in 2023?", later, before, f"{before} {later}") == "named:2023"
+
+
+def test_a_year_compared_against_answers_only_a_question_comparing_against_it():
+    trips = "Trains made 12,406 trips in 2020."
+    multiple = "That was 50 percent more than in 2019, and 7.3 times the number in 2016."
+    passage = f"{trips} {multiple}"
+    assert lacks("By what multiple did train runs grow from 2016 to 2020?", multiple, trips, passage) == ""
+    worth = "Exports reached 3.1 trillion yuan in 2023, 1.5 times the value in 2016."
+    assert lacks("What were exports worth in 2016?", worth, "", worth) == "named:2016"
+    cut = "2021年12月，天津口岸出口整体通关时间为0.9小时，比2017年压缩93.1%。"
+    assert lacks("跟2017年比，天津口岸出口通关时间缩短了多大比例？", cut, "", cut) == ""
 
 
 @pytest.mark.parametrize(("question", "sentence", "gap"), [
@@ -215,7 +235,17 @@ def test_a_year_the_sentence_does_not_state_is_taken_from_its_passage():
     ("How many rounds of negotiations did the China-Cambodia FTA take?",
      "中柬自贸协定谈判于2020年1月启动，同年7月宣布结束谈判，历时不到一年。", "figure"),
     ("How many chapters does RCEP have?", "RCEP由十五个成员国签署。", "figure"),  # members, not chapters
+    ("RCEP有多少个章节？", "RCEP由十五个成员国签署。", "figure"),
     ("表决时有多少名委员投了赞成票？", "It is a short statute of 16 articles.", "figure"),
+    # A change asked is not answered by a level or a share of a whole.
+    ("By how much did Yiwu's market procurement exports grow in 2023?",
+     "2023年义乌以市场采购贸易方式出口3800.6亿元，占全市出口总额的78.2%。", "figure"),
+    ("2023年义乌市场采购贸易出口增长了多少？", "2023年义乌以市场采购贸易方式出口3800.6亿元。", "figure"),
+    # A year compared against is not the figure's year.
+    ("2012年我国加工贸易进出口额是多少？", "2023年我国加工贸易进出口7.72万亿元，较2012年下降16.3个百分点。",
+     "named:2012年"),
+    ("What were exports worth in 2022?", "Exports reached 3.1 trillion yuan in 2023, up 5 percent from 2022.",
+     "named:2022"),
 ])
 def test_a_near_miss_sentence_lacks_what_is_asked(question, sentence, gap):
     assert lacks(question, sentence, "", sentence) == gap
@@ -233,6 +263,17 @@ def test_names_the_evidence_never_mentions_in_any_language_are_found():
     bases = "2021年7月，商务部新认定了105家国家外贸转型升级基地。"
     assert unmentioned("新认定的基地中，浙江省占了几家？", bases) == ("浙江省",)
     assert unmentioned("新认定的基地中，浙江省占了几家？", f"{bases} Zhejiang has the most bases.") == ()
+
+
+def test_chinas_partner_in_a_chinese_bilateral_name_must_be_mentioned():
+    """中厄 is China-Ecuador: the China-Cambodia brief does not mention it; a passage naming
+    Ecuador in either language, or 中厄 itself, does."""
+    question = "中厄自贸协定生效当天，中方立即实现零关税的税目比例是多少？"
+    assert unmentioned(question, "根据中柬自贸协定，柬埔寨和中方的零关税税目比例分别达到90%和97.53%。") == ("中厄",)
+    assert unmentioned(question, "China will eliminate duties on 56 percent of its tariff lines under the "
+                                 "China-Ecuador FTA.") == ()
+    assert unmentioned(question, "厄瓜多尔是中国在拉美的第四个自贸伙伴。") == ()
+    assert unmentioned("中欧班列2020年开行了多少列？", "China-Europe freight trains made 12,406 trips.") == ()
 
 
 def test_an_english_name_is_found_in_a_chinese_passage_by_pinyin_or_initials():
