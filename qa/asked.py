@@ -49,7 +49,8 @@ _CHARGE = re.compile(
     re.I)
 _MONEY = re.compile(
     r"\bhow much (?:money|funding)\b|\bwhat (?:is|was|are|were) (?:[\w'-]+ ){0,5}"
-    r"(?:amount|value|turnover|sales|revenue|budget|investment|cost)\b|金额|额|多少钱|资金|价值|总值|产值", re.I)
+    r"(?:amount|value|turnover|sales|revenue|budget|investment|cost)\b"
+    r"|金额|额|多少钱|资金|价值|总值|产值|费用|成本", re.I)
 # A size is any figure: an area, a sum, a count.
 _SIZE = re.compile(
     r"\bhow (?:much|large|big)\b|\bwhat (?:is|was|are|were) (?:[\w'-]+ ){0,5}(?:size|scale|volume)\b|多大|规模"
@@ -187,6 +188,9 @@ _DOCUMENT_YEAR = re.compile(
     r"|regulations?|provisions?|document)\b"
     rf"|{_YEARS}年(?:版|[^，。？！,.?!]{{0,20}}?(?:通知|意见|规划|文件|清单|方案|规定|办法|措施|法(?![规律])))", re.I)
 _COUNTABLE = frozenset({"number", "teu"})
+# A count of a unit is answered by a figure in it: 多少吨 by 8900万吨, "how many square
+# metres" by 36万平方米 (folded as ``fold`` folds the question's words).
+_UNIT_COUNTED = {"吨": "tonne", "tonn": "tonne", "ton": "tonne", "平方米": "m2", "metr": "m2"}
 _MONEY_KINDS = frozenset({"usd", "cny"})
 _DURATION = re.compile(r"\s*(?:(?:days?|weeks?|months?|years?|hours?)\b|天|日(?=以?内)|周|星期|个?月|年|小时)", re.I)
 # What a count of time counts: "how many years", 多少天. Any other count is not answered by
@@ -330,7 +334,8 @@ def gives_figure(asked: Asked, text: str) -> bool:
     given = tuple(q for q, _ in asked.named)
     found = [q for q in quantities(text) if q.kind not in ("year", "date", "ordinal") and not supported(q, given)
              and (not asked.change or q.kind == "times" or _as_change(text, q.span))]
-    answering = frozenset({asked.currency}) if asked.currency else _ANSWERED_BY.get(asked.figure)
+    unit = _UNIT_COUNTED.get(asked.counted[-1]) if asked.counted and asked.figure == "count" else None
+    answering = frozenset({asked.currency or unit}) if asked.currency or unit else _ANSWERED_BY.get(asked.figure)
     if answering:
         return bool({q.kind for q in found} & answering)
     if asked.figure == "size":  # any figure but a span of time: "two weeks after" sizes nothing

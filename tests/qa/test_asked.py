@@ -139,6 +139,9 @@ def test_a_year_that_dates_a_document_is_the_documents_not_the_sentences():
     ("How many cities joined?", "共有46个城市。"),  # 个 counts anything
     ("RCEP有多少个章节？", "The agreement has 20 chapters."),  # 个章节 counts 章
     ("RCEP有多少个章节？", "协定共20章。"),
+    ("运河一年能过多少吨货？", "到2035年，运河设计货物通过能力达到8900万吨/年。"),  # a count of a unit
+    ("How many square metres of exhibition space were there?", "总展览面积接近36万平方米。"),
+    ("运河一年能给企业省下多少物流费用？", "据测算，运河每年可为企业节省运输费用约52亿元。"),  # 费用 is a sum
 ])
 def test_a_sentence_that_states_the_asked_fact_fills_the_slot(question, sentence):
     assert lacks(question, sentence, "", sentence) == ""
@@ -236,6 +239,7 @@ def test_a_year_compared_against_answers_only_a_question_comparing_against_it():
      "中柬自贸协定谈判于2020年1月启动，同年7月宣布结束谈判，历时不到一年。", "figure"),
     ("How many chapters does RCEP have?", "RCEP由十五个成员国签署。", "figure"),  # members, not chapters
     ("RCEP有多少个章节？", "RCEP由十五个成员国签署。", "figure"),
+    ("运河一年能过多少吨货？", "运河全长约134.2公里，设3个梯级枢纽。", "figure"),
     ("表决时有多少名委员投了赞成票？", "It is a short statute of 16 articles.", "figure"),
     # A change asked is not answered by a level or a share of a whole.
     ("By how much did Yiwu's market procurement exports grow in 2023?",
