@@ -91,6 +91,17 @@ def test_the_sentence_that_gives_the_asked_figure_is_quoted_first(service):
     assert answer.evidence.text.startswith("About 25,000 Chinese exporters took part")
 
 
+@pytest.mark.parametrize(("question", "lead"), [
+    ("When did the Regional Comprehensive Economic Partnership take effect?", "The threshold was reached in late 2021"),
+    ("RCEP是哪天生效的？", "协定于2022年1月1日"),
+])
+def test_when_both_languages_give_the_asked_fact_the_askers_leads(service, question, lead):
+    """The English and the Chinese RCEP briefs both date its entry into force; the one in
+    the asker's language is quoted first, though the other scores a little higher."""
+    answer = service.ask(question)
+    assert answer.answerable and answer.evidence.text.startswith(lead)
+
+
 def test_chinese_question_finds_and_quotes_the_english_passage_with_a_label(service):
     answer = service.ask("通知对国际道路货运怎么说？")
     assert answer.answerable
