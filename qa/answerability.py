@@ -32,7 +32,7 @@ from qa.answer_types import Answerability
 from qa.asked import apart, lacks, unmentioned
 from qa.passages import Passage
 from qa.planted import statements
-from qa.ranking import Collection, Place, RankedSentence, unnamed, word_senses
+from qa.ranking import Collection, Place, RankedSentence, word_senses
 from textkit.language import has_cjk, in_language, language_of
 
 
@@ -87,7 +87,7 @@ class Signals:
 def signals(question: str, ranked: list[RankedSentence], passages: list[Passage],
             collection: Collection) -> Signals:
     words = word_senses(question)
-    gap, leads = fill_slot(question, ranked, passages, unnamed(question, passages, collection))
+    gap, leads = fill_slot(question, ranked, passages)
     return Signals(
         similarity=max((r.similarity for r in ranked), default=0.0),
         unknown=sum(not any(w in collection.vocabulary for w in word) for word in words) / max(len(words), 1),
@@ -98,7 +98,7 @@ def signals(question: str, ranked: list[RankedSentence], passages: list[Passage]
     )
 
 
-def fill_slot(question: str, ranked: list[RankedSentence], passages: list[Passage], off_name: list[bool]
+def fill_slot(question: str, ranked: list[RankedSentence], passages: list[Passage]
               ) -> tuple[str, tuple[Place, ...]]:
     """The sentence that gives what the question asks for: one near the top, or any of
     their passages (a figure often sits in a sentence that names its subject only as "it",
@@ -107,12 +107,12 @@ def fill_slot(question: str, ranked: list[RankedSentence], passages: list[Passag
     first of them lacks ("figure", "date", …) and no sentence.
 
     Not from a passage whose document never names what the question names while another
-    passage's does (``off_name``, ``qa.ranking.unnamed``): China's total trade in 2020 is no
+    passage's does (``RankedSentence.unnamed``, as the ranker found it): China's total trade in 2020 is no
     figure for 雄安新区's trade, nor the national count of pilot zones one for Guangdong's.
     With ten passages read (``rerank_pool``) it turned 2 of the 5 near misses the wider pool
     let through back into refusals; at five it was measured only with session 21's other
     changes (bench/RESULTS-quality.md)."""
-    ranked = [r for r in ranked if not off_name[r.passage]]
+    ranked = [r for r in ranked if not r.unnamed]
     if not ranked:
         return "figure", ()
     near = [r.place for r in ranked[:SLOT_WINDOW] if r.score >= ranked[0].score - SLOT_MARGIN]
@@ -130,7 +130,7 @@ def fill_slot(question: str, ranked: list[RankedSentence], passages: list[Passag
     for place in places:
         missing = gap(place)
         if not missing:
-            return "", (_in_askers_language(question, place, ranked, passages, gap),)
+            return "", (_in_askers_language(question, place, ranked, gap),)
         first_gap = first_gap or missing
     givers = [next((place for place in places if not gap(place, kind)), None) for kind in apart(question)]
     if givers and None not in givers:
@@ -138,7 +138,7 @@ def fill_slot(question: str, ranked: list[RankedSentence], passages: list[Passag
     return first_gap, ()
 
 
-def _in_askers_language(question: str, place: Place, ranked: list[RankedSentence], passages: list[Passage],
+def _in_askers_language(question: str, place: Place, ranked: list[RankedSentence],
                         gap: Callable[[Place], str]) -> Place:
     """The slot filler in the asker's language when one scores within SAME_LANGUAGE_MARGIN
     of ``place``, which is not: the English brief's "took effect on 1 January 2022" for an
@@ -148,16 +148,12 @@ def _in_askers_language(question: str, place: Place, ranked: list[RankedSentence
     answer of the 14 sets turned right or wrong; the first quote is in the asker's
     language for 5 more English and 2 more Chinese answers of the 8 tuned and blind sets
     (English answers led by a Chinese quote 39 -> 34 of 204), 1 more of unseen..unseen5."""
-    def chinese(where: Place) -> bool:
-        index, (start, end) = where
-        return has_cjk(passages[index].text[start:end])
-
+    first = next((r for r in ranked if r.place == place), None)
     asked_zh = has_cjk(question)
-    if chinese(place) == asked_zh:
+    if first is None or has_cjk(first.text) == asked_zh:
         return place
-    floor = next((r.score for r in ranked if r.place == place), math.inf) - SAME_LANGUAGE_MARGIN
-    return next((r.place for r in ranked if r.score >= floor and chinese(r.place) == asked_zh and not gap(r.place)),
-                place)
+    return next((r.place for r in ranked if r.score >= first.score - SAME_LANGUAGE_MARGIN
+                 and has_cjk(r.text) == asked_zh and not gap(r.place)), place)
 
 
 def decide(question: str, ranked: list[RankedSentence], passages: list[Passage], collection: Collection,

@@ -38,10 +38,13 @@ _ZH_FEW = r"(?<![近这前去头])几"
 _ZH_ASKS_FIGURE = re.compile(rf"多少|{_ZH_FEW}[个{_COUNT_MEASURES}]|多大|多高|多快|多长|多久")
 _COUNT = re.compile(rf"\bhow many\b|\bwhat (?:is|was|are|were) the (?:total )?number of\b|数量|多少|{_ZH_FEW}"
                     r"|\bhow long\b|多长|多久", re.I)  # a length or a span of time: any figure
+# How much something changed: a rate or share answers it (and, read closer, only a figure
+# stated as a change: ``Asked.change``).
+_CHANGE_ASKED = (r"\bby how much\b|\bhow fast\b|\bhow much (?:did|does|do|will|has|have) [^?]*"
+                 r"\b(?:grow|rise|increase|fall|drop|decline|expand)|增速|增长率|增长了?多少")
 _SHARE = re.compile(
-    r"\brates?\b|\b(?:what|which) (?:percentage|share|proportion)|\b(?:percentage|proportion)\b|\bby how much\b"
-    r"|\bhow fast\b|\bhow much (?:did|does|do|will|has|have) [^?]*\b(?:grow|rise|increase|fall|drop|decline|expand)"
-    r"|税率|费率|利率|汇率|比例|比重|占比|增速|增长率|增长了?多少|幅度|百分之", re.I)
+    r"\brates?\b|\b(?:what|which) (?:percentage|share|proportion)|\b(?:percentage|proportion)\b"
+    rf"|{_CHANGE_ASKED}|税率|费率|利率|汇率|比例|比重|占比|幅度|百分之", re.I)
 # A levy or a fine is a rate or a sum: either answers it.
 _CHARGE = re.compile(
     r"\bwhat (?:\w+ )?(?:tax|tariff|duty|levy|fee|fine|penalty)\b|\b(?:maximum|minimum) (?:fine|penalty)\b"
@@ -206,16 +209,15 @@ _ASKS_CURRENCY = re.compile(
 # answered by a figure stated as a change (同比增长18.2%, "grew 9.4 percent", "up 15.6
 # percent"), not by a share of a whole (占全市出口总额的78.2%) or a level (出口3800.6亿元).
 _ASKS_CHANGE = re.compile(
-    r"\bby how much\b|\bhow fast\b|\bgrowth\b|\bby what (?:percentage|percent)\b"
-    r"|\bhow much (?:did|does|do|will|would|has|have|had) [^?]*\b(?:grow|rise|increase|fall|drop|decline|expand|shrink)"
-    r"|增速|增长率|增长了?多少|增幅|降幅|涨幅|下降了?多少|减少了?多少|提高了?多少", re.I)
+    rf"{_CHANGE_ASKED}|\bgrowth\b|\bby what (?:percentage|percent)\b"
+    r"|增幅|降幅|涨幅|下降了?多少|减少了?多少|提高了?多少", re.I)
 _CHANGE_WORDS = re.compile(
     r"增长|增速|增幅|同比|环比|上升|下降|提高|降低|减少|增加|扩大|回落|下滑|上涨"
     r"|\b(?:grew|grow|grows|growth|rose|rise|rises|up|down|increased?|increases|decreased?|declined?|fell|falls?"
     r"|higher|lower|more|less|expanded|shrank|cut|reduced|jumped|climbed|dropped)\b", re.I)
 _CLAUSE_END = re.compile(r"[，。；;,]")
-# What a year compared against follows: 较2012年下降, 比上年, "up 5% from 2022", "than in 2019".
-# "7.3 times the number in 2016", 跟2017年比.
+# What a year compared against follows: 较2012年下降, 跟2017年比, "up 5% from 2022", "than
+# in 2019", "7.3 times the number in 2016".
 _BASE_YEAR = re.compile(
     r"(?:较|比|相比|相较于?|同比|跟|与|\b(?:compared (?:with|to)|than(?: in)?|since|from|over"
     r"|times (?:the |that |its )?(?:\w+ )?(?:in|of)))\s*$", re.I)
@@ -463,22 +465,22 @@ def _unsaid_partners(question: str, text: str) -> list[str]:
     """China's partner in a question's 中X name that ``text`` mentions neither as 中X nor by
     a name starting with X (厄瓜多尔) nor by one of those names' English (Ecuador): the
     China-Cambodia brief gives no figure of the China-Ecuador agreement."""
-    missing = []
-    for match in _BILATERAL.finditer(question):
-        partners = _partners(match.group(1))
-        if partners and match.group(0) not in text and not any(
-                chinese in text or any(re.search(rf"\b{re.escape(english)}\b", text, re.I) for english in names)
-                for chinese, names in partners):
-            missing.append(match.group(0))
-    return missing
+    return [match.group(0) for match in _BILATERAL.finditer(question)
+            if (partner := _partner_names(match.group(1))) and match.group(0) not in text and not partner.search(text)]
 
 
 @lru_cache(maxsize=256)
-def _partners(char: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The dictionary's words starting with ``char`` that name something in English (柬埔寨
-    Cambodia; for 新 Singapore, New Zealand and more: any of them is the partner)."""
-    return tuple((word, tuple(english)) for word in dictionary() if len(word) > 1 and word[0] == char
-                 and (english := _english_names(word)))
+def _partner_names(char: str) -> re.Pattern[str] | None:
+    """Any dictionary word starting with ``char`` that names something in English, or that
+    English name (柬埔寨, Cambodia; for 新 Singapore, New Zealand and more: any of them is the
+    partner); None when no word does."""
+    found = [(word, names) for word in dictionary() if len(word) > 1 and word[0] == char
+             and (names := _english_names(word))]
+    if not found:
+        return None
+    chinese = "|".join(re.escape(word) for word, _ in found)
+    english = "|".join(re.escape(name) for _, names in found for name in names)
+    return re.compile(rf"{chinese}|\b(?:{english})\b", re.I)
 
 
 _ACRONYM = re.compile(r"\s*\(([A-Z]{2,6})\)")

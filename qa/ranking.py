@@ -54,6 +54,7 @@ class RankedSentence:
     text: str
     similarity: float  # question-sentence cosine (centred)
     overlap: float  # share of the question's words found in the sentence (or its title and heading)
+    unnamed: bool = False  # its document misses a name of the question another passage's has (``unnamed``)
 
     @property
     def place(self) -> Place:
@@ -149,7 +150,7 @@ class SentenceRanker:
             bonus = (FIRST_PASSAGE_BONUS / (i + 1) + ASKED_KIND_BONUS * gives_asked(question, text)
                      - UNNAMED_PENALTY * off_name[i])
             score = MEANING_WEIGHT * meaning + (1 - MEANING_WEIGHT) * share + bonus
-            ranked.append(RankedSentence(score, i, span, text, float(sim), share))
+            ranked.append(RankedSentence(score, i, span, text, float(sim), share, off_name[i]))
         ranked.sort(key=lambda r: -r.score)
         return ranked
 

@@ -8,7 +8,6 @@ service over a small corpus that also holds a hostile document) and calls are fe
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -25,7 +24,7 @@ from qa.llm.openai import OpenAILLM
 from qa.prompts import template
 from core.settings import REPO_ROOT, Settings
 from tests.live import free_port
-from tests.qa.test_planted import HOSTILE, PLANTED, SHIPPED
+from tests.qa.test_planted import PLANTED, hostile_corpus
 
 pytestmark = pytest.mark.slow
 
@@ -37,11 +36,7 @@ HELLO = Prompt("answer", [{"role": "user", "content": "Reply with one short sent
 def local_settings(tmp_path_factory, embedder):
     """A small corpus (three shipped documents and one hostile one) over the local model."""
     root = tmp_path_factory.mktemp("local")
-    (root / "corpus").mkdir()
-    for name in SHIPPED:
-        shutil.copy(REPO_ROOT / "corpus" / name, root / "corpus" / name)
-    (root / "corpus" / "2021-03-01-freight-train-customs-notice-en.md").write_text(HOSTILE, encoding="utf-8")
-    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index", feedback_db=root / "feedback.sqlite",
+    settings = Settings(corpus_dir=hostile_corpus(root), index_dir=root / "index", feedback_db=root / "feedback.sqlite",
                         llm="local", llm_cache_dir=REPO_ROOT / ".cache" / "models", rate_limit_per_minute=0,
                         llm_timeout=500.0,  # a shared 2-core CPU can take minutes
                         generate="always")  # these tests are about the model: ask it every time

@@ -5,6 +5,7 @@ The model's side (it is never shown them) is in tests/llm/test_local.py."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -70,16 +71,22 @@ def test_no_sentence_of_the_shipped_corpus_is_taken_for_a_planted_one():
     assert flagged == []
 
 
+def hostile_corpus(root: Path) -> Path:
+    """``root``/corpus: three shipped documents and the hostile notice (also tests/llm/test_local.py's)."""
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for name in SHIPPED:
+        shutil.copy(REPO_ROOT / "corpus" / name, corpus / name)
+    (corpus / "2021-03-01-freight-train-customs-notice-en.md").write_text(HOSTILE, encoding="utf-8")
+    return corpus
+
+
 @pytest.fixture(scope="module")
 def hostile_service(tmp_path_factory, embedder):
     from qa.service import Service
 
     root = tmp_path_factory.mktemp("planted")
-    (root / "corpus").mkdir()
-    for name in SHIPPED:
-        shutil.copy(REPO_ROOT / "corpus" / name, root / "corpus" / name)
-    (root / "corpus" / "2021-03-01-freight-train-customs-notice-en.md").write_text(HOSTILE, encoding="utf-8")
-    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index", feedback_db=root / "feedback.sqlite",
+    settings = Settings(corpus_dir=hostile_corpus(root), index_dir=root / "index", feedback_db=root / "feedback.sqlite",
                         llm="extractive", judge="off", translate="off", rate_limit_per_minute=0)
     build_index(settings, embedder, progress=False)
     return Service(settings, embedder)
