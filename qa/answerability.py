@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from core.settings import Settings
 from qa.answer_types import Answerability
-from qa.asked import apart, lacks, unmentioned
+from qa.asked import apart, dates_apart, lacks, names_date, unmentioned
 from qa.passages import Passage
 from qa.planted import statements
 from qa.ranking import Collection, Place, RankedSentence, word_senses
@@ -103,7 +103,8 @@ def fill_slot(question: str, ranked: list[RankedSentence], passages: list[Passag
     """The sentence that gives what the question asks for: one near the top, or any of
     their passages (a figure often sits in a sentence that names its subject only as "it",
     and the sentence naming it may rank below one of another passage); for a question
-    asking two things that no one sentence gives, one sentence for each. Else what the
+    asking two things that no one sentence gives, one sentence for each; for one on what
+    happened at two dates, a sentence naming each (``_dated``). Else what the
     first of them lacks ("figure", "date", …) and no sentence.
 
     Not from a passage whose document never names what the question names while another
@@ -119,13 +120,18 @@ def fill_slot(question: str, ranked: list[RankedSentence], passages: list[Passag
     spans = {i: statements(passages[i].text) for i, _ in near}
     places = list(dict.fromkeys(near + [(i, span) for i in spans for span in spans[i]]))
 
-    def gap(place: Place, kind: str = "") -> str:
+    def gap(place: Place, kind: str = "", skipped: tuple[str, ...] = ()) -> str:
         index, (start, end) = place
         passage = passages[index]
         before = [passage.text[a:b] for a, b in spans.setdefault(index, statements(passage.text)) if b <= start]
         return lacks(question, passage.text[start:end], before[-1] if before else "",
-                     f"{passage.title} {passage.date} {passage.text}", kind)
+                     f"{passage.title} {passage.date} {passage.text}", kind, skipped=skipped)
 
+    dates = dates_apart(question)
+    if dates:
+        dated = _dated(question, dates, ranked, gap)
+        unsaid = next((date for date, place in zip(dates, dated, strict=True) if place is None), "")
+        return (f"named:{unsaid}", ()) if unsaid else ("", tuple(dict.fromkeys(p for p in dated if p is not None)))
     first_gap = ""
     for place in places:
         missing = gap(place)
@@ -136,6 +142,26 @@ def fill_slot(question: str, ranked: list[RankedSentence], passages: list[Passag
     if givers and None not in givers:
         return "", tuple(dict.fromkeys(place for place in givers if place is not None))
     return first_gap, ()
+
+
+def _dated(question: str, dates: tuple[str, ...], ranked: list[RankedSentence],
+           gap: Callable[..., str]) -> list[Place | None]:
+    """For a question on what happened at two or more ``dates`` (``dates_apart``), the best
+    sentence naming each (one may name several), from any passage ranked: the one naming
+    the second date may rank well below the first's passage, and a sentence of a passage
+    that mentions a date elsewhere says nothing of it. In the asker's language when one
+    scores close. None for a date no sentence names."""
+    texts = {r.place: r.text for r in ranked}
+    givers: list[Place | None] = []
+    for date in dates:
+        others = tuple(d for d in dates if d != date)
+
+        def missing(place: Place, date: str = date, others: tuple[str, ...] = others) -> str:
+            return "" if names_date(date, texts[place]) and not gap(place, skipped=others) else "date"
+
+        first = next((r.place for r in ranked if not missing(r.place)), None)
+        givers.append(first if first is None else _in_askers_language(question, first, ranked, missing))
+    return givers
 
 
 def _in_askers_language(question: str, place: Place, ranked: list[RankedSentence],

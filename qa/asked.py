@@ -579,11 +579,13 @@ def gives_asked(question: str, text: str) -> bool:
                 or (a.items and enumerates(text)))
 
 
-def lacks(question: str, sentence: str, before: str, passage: str, kind: str = "") -> str:
+def lacks(question: str, sentence: str, before: str, passage: str, kind: str = "", *,
+          skipped: tuple[str, ...] = ()) -> str:
     """What of the asked slot the sentence does not give: "figure", "date", "rank", "place",
     "firm", "named:<what the question wrote>", or "" when nothing is missing; of one
-    ``kind`` only when given (``apart``)."""
-    return unfilled(question, sentence, kind) or _unnamed(slot(question), sentence, before, passage)
+    ``kind`` only when given (``apart``); the named dates ``skipped`` left to other
+    sentences (``dates_apart``)."""
+    return unfilled(question, sentence, kind) or _unnamed(slot(question), sentence, before, passage, skipped)
 
 
 # Kinds that are facts of their own, which two sentences may give apart: "which country
@@ -596,6 +598,29 @@ def apart(question: str) -> tuple[str, ...]:
     for "when was it adopted, and how many articles has it"; () for any other question."""
     kinds = tuple(name for name, wanted, _ in _checks(question, "") if wanted)
     return kinds if len(kinds) > 1 and set(kinds) <= _SEPARATE_KINDS else ()
+
+
+def dates_apart(question: str) -> tuple[str, ...]:
+    """The dates and years a question names, as written, when it names more than one of
+    its own (each with its year; not a document's year, nor one it compares against) and
+    asks for no figure, date or other kind of fact: "What happened to RCEP on 15 November
+    2020 and on 1 January 2022?" is answered by two sentences, one naming each date
+    (``names_date``), where no one sentence names both. () for any other question: asked
+    for a figure, "2021年1—7月" is one period, and two sentences would each give a figure
+    of something else."""
+    if any(wanted for _, wanted, _ in _checks(question, "")):
+        return ()
+    asked = slot(question)
+    dates = tuple(written for q, written in asked.named
+                  if (q.kind == "year" or (q.kind == "date" and q.date[0] is not None))
+                  and written not in asked.documented and written not in asked.compared)
+    return dates if len(dates) > 1 else ()
+
+
+def names_date(written: str, sentence: str) -> bool:
+    """The sentence itself names the date or year the question wrote as ``written``: a
+    passage that merely mentions it elsewhere says nothing of what happened then."""
+    return any(supported(q, quantities(sentence)) for q in quantities(written))
 
 
 # A question answered by yes or no: restating it is the answer ("会得到支持吗" -> "会得到支持").
@@ -651,7 +676,7 @@ def carries(question: str, source: str, text: str) -> bool:
     return any(supported(q, wanted) for q in quantities(text))
 
 
-def _unnamed(asked: Asked, sentence: str, before: str, passage: str) -> str:
+def _unnamed(asked: Asked, sentence: str, before: str, passage: str, skipped: tuple[str, ...] = ()) -> str:
     """A figure the question names that the evidence lacks. A year must be the sentence's:
     named in it, or when it names none in the one before it (a full date, for a figure,
     only says when something was announced; a year compared against, 较2012年 or "from
@@ -672,6 +697,8 @@ def _unnamed(asked: Asked, sentence: str, before: str, passage: str) -> str:
     at = passage.find(sentence)
     earlier = quantities(passage[:at]) if at > 0 else everywhere
     for figure, written in asked.named:
+        if written in skipped:
+            continue
         sentence_year = figure.kind == "year" and written not in asked.documented
         near = compared if written in asked.compared else own
         dated = any(q.kind in ("year", "date") for q in near)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.asked import carries, gives_asked, lacks, restates, slot, unmentioned
+from qa.asked import carries, dates_apart, gives_asked, lacks, names_date, restates, slot, unmentioned
 
 
 @pytest.mark.parametrize(("question", "figure", "date", "rank", "place"), [
@@ -366,3 +366,20 @@ FAIR_QUOTES = ("About 25,000 Chinese exporters took part, presenting some 1.8 mi
 ])
 def test_a_translation_carries_the_figure_of_the_quote_that_answers(question, source, translation, kept):
     assert carries(question, source, translation) is kept
+
+
+@pytest.mark.parametrize(("question", "dates"), [
+    ("What happened to RCEP on 15 November 2020 and on 1 January 2022?", ("15 November 2020", "1 January 2022")),
+    ("RCEP在2020年11月15日和2022年1月1日分别发生了什么？", ("2020年11月15日", "2022年1月1日")),
+    ("2021年1—7月，中国对东盟的出口额是多少？", ()),  # one period, and a figure asked
+    ("How many trains ran in 2019 and in 2020?", ()),  # a figure asked: each sentence must give it
+    ("What happened to RCEP in 2020?", ()),
+])
+def test_a_question_on_what_happened_at_two_dates_names_them_apart(question, dates):
+    assert dates_apart(question) == dates
+
+
+def test_a_sentence_names_a_date_in_either_language():
+    assert names_date("2022年1月1日", "The agreement took effect on 1 January 2022 for the first ten.")
+    assert names_date("2020", "On 15 November 2020, fifteen economies signed the RCEP.")
+    assert not names_date("1 January 2022", "The threshold was reached in late 2021.")

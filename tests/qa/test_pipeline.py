@@ -102,6 +102,26 @@ def test_when_both_languages_give_the_asked_fact_the_askers_leads(service, quest
     assert answer.answerable and answer.evidence.text.startswith(lead)
 
 
+@pytest.mark.parametrize("question", [
+    "What happened to RCEP on 15 November 2020 and on 1 January 2022?",
+    "RCEP在2020年11月15日和2022年1月1日分别发生了什么？",
+])
+def test_a_question_on_two_dates_quotes_a_sentence_naming_each(service, question):
+    """The signing and the entry into force are told in two briefs (and in two sentences of
+    the Chinese one); no one sentence names both dates. It used to be refused, "the
+    documents say nothing about 1 January 2022", or answered with the signing alone."""
+    answer = service.ask(question)
+    assert answer.answerable, answer.answerability.reason
+    assert re.search(r"15 November 2020|2020年11月15日", answer.answer)
+    assert re.search(r"1 January 2022|2022年1月1日", answer.answer)
+    assert len(answer.citations) >= 2
+
+
+def test_a_question_on_two_dates_one_of_which_no_document_names_is_refused(service):
+    answer = service.ask("What happened to RCEP on 15 November 2020 and on 1 March 2023?")
+    assert not answer.answerable and "1 March 2023" in answer.answerability.reason
+
+
 def test_chinese_question_finds_and_quotes_the_english_passage_with_a_label(service):
     answer = service.ask("通知对国际道路货运怎么说？")
     assert answer.answerable
