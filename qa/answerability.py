@@ -123,7 +123,9 @@ def fill_slot(question: str, ranked: list[RankedSentence], passages: list[Passag
     def gap(place: Place, kind: str = "", skipped: tuple[str, ...] = ()) -> str:
         index, (start, end) = place
         passage = passages[index]
-        before = [passage.text[a:b] for a, b in spans.setdefault(index, statements(passage.text)) if b <= start]
+        if index not in spans:  # a passage beyond the near ones (``_dated``)
+            spans[index] = statements(passage.text)
+        before = [passage.text[a:b] for a, b in spans[index] if b <= start]
         return lacks(question, passage.text[start:end], before[-1] if before else "",
                      f"{passage.title} {passage.date} {passage.text}", kind, skipped=skipped)
 
@@ -152,16 +154,17 @@ def _dated(question: str, dates: tuple[str, ...], ranked: list[RankedSentence],
     that mentions a date elsewhere says nothing of it. In the asker's language when one
     scores close. None for a date no sentence names."""
     texts = {r.place: r.text for r in ranked}
-    givers: list[Place | None] = []
-    for date in dates:
+
+    def giver(date: str) -> Place | None:
         others = tuple(d for d in dates if d != date)
 
-        def missing(place: Place, date: str = date, others: tuple[str, ...] = others) -> str:
+        def missing(place: Place) -> str:
             return "" if names_date(date, texts[place]) and not gap(place, skipped=others) else "date"
 
         first = next((r.place for r in ranked if not missing(r.place)), None)
-        givers.append(first if first is None else _in_askers_language(question, first, ranked, missing))
-    return givers
+        return first if first is None else _in_askers_language(question, first, ranked, missing)
+
+    return [giver(date) for date in dates]
 
 
 def _in_askers_language(question: str, place: Place, ranked: list[RankedSentence],

@@ -596,8 +596,13 @@ _SEPARATE_KINDS = frozenset({"figure", "date"})
 def apart(question: str) -> tuple[str, ...]:
     """The kinds of fact a question asks that two sentences may give: ("figure", "date")
     for "when was it adopted, and how many articles has it"; () for any other question."""
-    kinds = tuple(name for name, wanted, _ in _checks(question, "") if wanted)
+    kinds = _kinds_asked(question)
     return kinds if len(kinds) > 1 and set(kinds) <= _SEPARATE_KINDS else ()
+
+
+def _kinds_asked(question: str) -> tuple[str, ...]:
+    """The kinds of fact the question asks for ("figure", "date", "rank", "place", "firm")."""
+    return tuple(name for name, wanted, _ in _checks(question, "") if wanted)
 
 
 def dates_apart(question: str) -> tuple[str, ...]:
@@ -608,7 +613,7 @@ def dates_apart(question: str) -> tuple[str, ...]:
     (``names_date``), where no one sentence names both. () for any other question: asked
     for a figure, "2021年1—7月" is one period, and two sentences would each give a figure
     of something else."""
-    if any(wanted for _, wanted, _ in _checks(question, "")):
+    if _kinds_asked(question):
         return ()
     asked = slot(question)
     dates = tuple(written for q, written in asked.named
