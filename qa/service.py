@@ -43,6 +43,8 @@ TRANSLATE_TOKENS = 64  # a question's English rendering
 OWN_WORDS_MARGIN = 0.05
 _MARKER = re.compile(r"\[\d+\]")
 _SPACES = re.compile(r"\s+")
+_FRAMING = re.compile(r"\b(?:translat\w*|in English)\b", re.IGNORECASE)
+_QUOTED = re.compile(r'["“]([^"”]+)(?:["”]|$)')
 
 
 class Service:
@@ -105,9 +107,7 @@ class Service:
         except LLMUnavailable as exc:
             log.warning("translator %s failed (%s); searching with the question alone", translator.name, exc)
             return question
-        # Its first line, without the [n] the answer's system prompt asks of every sentence.
-        english = _MARKER.sub(" ", (english.strip().splitlines() or [""])[0]).strip()
-        english = _invented_figures_cut(english, question)
+        english = _invented_figures_cut(_translation_in(english), question)
         return f"{question} {english}" if english else question
 
     def find(self, query: str, k: int | None = None) -> tuple[list[Passage], list[RankedSentence]]:
@@ -241,6 +241,24 @@ class Service:
             for backend in self._llms.values():
                 backend.close()
             self._llms.clear()
+
+
+def _translation_in(reply: str) -> str:
+    """The translation in the translator's reply, without the [n] the answer's system prompt
+    asks of every sentence and without the framing the 1.5B model adds to one reply in
+    eight: 'The question "..." translates to English as "..."' (the last quote is the
+    translation), or "The translation of the question into English is:" with the
+    translation on the next line (nothing when there is none). The framing's words
+    (question, translation, English) were searched too, and the first line alone was the
+    framing with nothing after it."""
+    lines = [line for line in (_MARKER.sub(" ", raw).strip() for raw in reply.splitlines()) if line]
+    if not lines:
+        return ""
+    if lines[0].endswith(":"):
+        return lines[1] if len(lines) > 1 else ""
+    if _FRAMING.search(lines[0]) and (quoted := _QUOTED.findall(lines[0])):
+        return quoted[-1].strip()
+    return lines[0]
 
 
 def _invented_figures_cut(english: str, question: str) -> str:

@@ -40,6 +40,23 @@ def test_figures_the_question_lacks_are_cut_from_the_rendering_and_its_own_kept(
         "What does the 14th Five-Year Plan target?"
 
 
+def test_the_translators_framing_is_cut_from_its_reply():
+    """Replies the local model gave (qa.service._translation_in)."""
+    from qa.service import _translation_in
+
+    assert _translation_in("What sectors should be targeted for leading enterprises? [1]") == \
+        "What sectors should be targeted for leading enterprises?"
+    assert _translation_in('The English translation of the question is: "When did the list of unreliable entities '
+                           'take effect? " [1]') == "When did the list of unreliable entities take effect?"
+    assert _translation_in('The question "RCEP has how many member states?" translates to English as "How many '
+                           'member states does RCEP have? "') == "How many member states does RCEP have?"
+    assert _translation_in("The question translates to English as:\n\nWhat regions does the policy support? [1]") \
+        == "What regions does the policy support?"
+    assert _translation_in("The translation of the question into English is:") == ""
+    said = 'When did the "Hainan Free Trade Port Law" come into effect?'  # a quoted name is no framing
+    assert _translation_in(said) == said
+
+
 def test_the_translation_finds_the_english_sentence_a_chinese_question_asks_for(service, translating):
     """The launch year is stated only in the English brief, among sentences on RCEP's signing."""
     answer = translating.ask("RCEP谈判是哪一年启动的？")
