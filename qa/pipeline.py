@@ -66,7 +66,7 @@ class Turn:
     history: list[dict]
     llm: LLM
     judge: LLM | None = None  # reads the quotes to confirm they answer (qa.answerability.confirm)
-    search: str = ""  # what retrieval and ranking read, when more than the standalone question
+    rendering: str = ""  # a Chinese question's English rendering, searched and ranked with it
     fallback_reason: str = ""
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -140,7 +140,7 @@ def find_evidence(service: Service, turn: Turn, k: int) -> Found:
     """Retrieve, rank sentences, decide answerability and quote: all before any model."""
     settings = service.settings
     with _timed(turn, "retrieve"):
-        passages, ranked = service.find_either(turn.standalone, turn.search or turn.standalone, k)
+        passages, ranked = service.find_either(turn.standalone, turn.rendering, k)
     with _timed(turn, "evidence"):
         decision = answerability.decide(turn.standalone, ranked, passages, service.retriever(), settings)
         quotes = choose_quotes(ranked, passages, settings.evidence_quotes, leads=decision.leads)
@@ -150,7 +150,7 @@ def find_evidence(service: Service, turn: Turn, k: int) -> Found:
 
 def translate(service: Service, turn: Turn) -> None:
     """A Chinese question is searched and ranked with its English rendering beside its own
-    words (``Service.searched_as``). e5-small matches a Chinese question to the English
+    words (``Service.rendering``). e5-small matches a Chinese question to the English
     sentence that answers it weakly (centred cosines of 0.1-0.2), and a dictionary gloss
     reads word by word; the model translates the question as a whole. Measured on the 77
     Chinese questions of dev, tune and held-out with evidence: hit@1 0.714 -> 0.857, hit@5
@@ -159,9 +159,7 @@ def translate(service: Service, turn: Turn) -> None:
     if turn.lang != "zh":
         return
     with _timed(turn, "translate"):
-        searched = service.searched_as(turn.standalone)
-    if searched != turn.standalone:
-        turn.search = searched
+        turn.rendering = service.rendering(turn.standalone)
 
 
 def judge(turn: Turn, found: Found, settings: Settings) -> Found:

@@ -64,16 +64,33 @@ class Retriever:
         self.questions = questions or self._own_question_vector
         self._docs: dict[str, dict] = {}
 
-    def search(self, query: str, k: int = 5, *, mode: str = "hybrid") -> list[Passage]:
-        """Top ``k`` passages; ``mode`` is hybrid or one retriever's name (for evaluation)."""
+    def search(self, query: str, k: int = 5, *, mode: str = "hybrid", rendering: str = "") -> list[Passage]:
+        """Top ``k`` passages; ``mode`` is hybrid or one retriever's name (for evaluation).
+
+        A ``rendering`` is the question in the other language. When it translates (asks, as
+        the question does), each language's chunks are searched in their own, in every list:
+        the question's words find the chunks of its language, the rendering's those of the
+        rendering's. Matched across languages, the circular's paragraph that answers
+        "通知提出要在哪些领域培育龙头企业？" ranked 5th to 14th in each list among its
+        look-alike paragraphs, the gloss and the question's vector drawn to whatever says
+        通知 and 提出. When the translator answered instead ("The code 9810 corresponds to
+        Free on Board", made up), the rendering is searched beside the question as one text,
+        where the question's words outweigh its inventions. Measured with the local model's
+        renderings, translated-path hit@1 / hit@5: 8 sets over the shipped corpus (382
+        answerable questions, 171 Chinese) 345 / 375 -> 345 / 377 (Chinese hit@5 169 -> 171,
+        held-out 24 -> 26 of 26); unseen documents unchanged (unseen..unseen5 221 / 246 of
+        254, unseen6 40 / 47 of 48). Answers' statements searched apart too lost unseen 221 /
+        246 -> 219 / 246 and unseen6 40 / 47 -> 37 / 45 ("Chinese-Ethiopian" for 中厄).
+        """
         if not query.strip():
             raise BadRequest("the query is empty")
         names = self.lists if mode == "hybrid" else (mode,)
         if mode != "hybrid" and mode not in RETRIEVERS:
             raise BadRequest(f"unknown search mode {mode!r}")
-        vector = self.query_vector(query) if {"dense", "sentences"} & set(names) else None
-        asked = language_of(query)
-        lists = [self._bm25(query) if name == "bm25" else getattr(self, f"_{name}")(vector, asked) for name in names]
+        if rendering and not rendering.endswith(("?", "？")):
+            query, rendering = f"{query} {rendering}", ""
+        lists = [self._bm25(query, rendering) if name == "bm25" else self._similar(name, query, rendering)
+                 for name in names]
         return self._fuse(lists, k)
 
     @property
@@ -100,29 +117,42 @@ class Retriever:
     def _own_question_vector(self, query: str) -> np.ndarray:
         return self.reader.centring.questions(self.embedder.encode_queries([query]), [language_of(query)])[0]
 
-    def _dense(self, vector: np.ndarray, asked: str) -> Ranked:
-        scores, ids = self.reader.vectors.search(vector, self.candidates)
-        return self._ranked("dense", {int(i): float(s) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0},
-                            asked)
+    def _similar(self, name: str, query: str, rendering: str) -> Ranked:
+        """The dense or the sentence list; with a rendering, the chunks of its language are
+        scored by it and the others by the question."""
+        scores = getattr(self, f"_{name}")(self.query_vector(query))
+        if not rendering:
+            return self._ranked(name, scores, language_of(query))
+        rendered = getattr(self, f"_{name}")(self.query_vector(rendering))
+        chinese, rendered_zh = self._chinese_chunks, language_of(rendering) == "zh"
+        mine = {c: v for c, v in scores.items() if (c in chinese) != rendered_zh}
+        return self._ranked(name, mine | {c: v for c, v in rendered.items() if (c in chinese) == rendered_zh}, None)
 
-    def _sentences(self, vector: np.ndarray, asked: str) -> Ranked:
-        """Chunks in the order of their best sentence."""
+    def _dense(self, vector: np.ndarray) -> dict[int, float]:
+        """Chunk id -> similarity of the chunk's vector."""
+        scores, ids = self.reader.vectors.search(vector, self.candidates)
+        return {int(i): float(s) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0}
+
+    def _sentences(self, vector: np.ndarray) -> dict[int, float]:
+        """Chunk id -> similarity of its best sentence."""
         scores, ids = self.reader.sentences.search(vector, self.candidates * 4)
         best: dict[int, float] = {}
         for score, sentence in zip(scores[0], ids[0], strict=True):
             chunk = int(self.reader.sentence_owners[sentence]) if sentence >= 0 else -1
             if chunk >= 0 and chunk not in best:
                 best[chunk] = float(score)
-        return self._ranked("sentences", best, asked)
+        return best
 
-    def _ranked(self, name: str, scores: dict[int, float], asked: str) -> Ranked:
+    def _ranked(self, name: str, scores: dict[int, float], asked: str | None) -> Ranked:
         """Chunks by similarity, those in the other language than the question raised by
         CROSS_LINGUAL_OFFSET: the same meaning scores lower across languages, so an English
-        brief on the topic outranked the Chinese one that answers an English question."""
+        brief on the topic outranked the Chinese one that answers an English question.
+        ``asked`` is None when every chunk was matched in its own language: no offset."""
         chinese = self._chinese_chunks
 
         def score(chunk: int) -> float:
-            return scores[chunk] + CROSS_LINGUAL_OFFSET * ((chunk in chinese) != (asked == "zh"))
+            across = asked is not None and (chunk in chinese) != (asked == "zh")
+            return scores[chunk] + CROSS_LINGUAL_OFFSET * across
 
         order = sorted(scores, key=score, reverse=True)
         return Ranked(name, {chunk: (rank, scores[chunk]) for rank, chunk in enumerate(order)})
@@ -131,7 +161,7 @@ class Retriever:
     def _chinese_chunks(self) -> frozenset[int]:
         return frozenset(int(i) for i in self.reader.chunks_by_language.get("zh", ()))
 
-    def _bm25(self, query: str) -> Ranked:
+    def _bm25(self, query: str, rendering: str = "") -> Ranked:
         """BM25 ranked within each language of chunk, so the best chunk of each language
         ranks first. Scored together, a Chinese question's own words and their gloss both
         matched Chinese chunks while only the gloss reached English ones, and a Chinese
@@ -141,7 +171,8 @@ class Retriever:
         0.74 / 0.65 / 0.68 -> 0.76 / 0.69 / 0.72. A question's own words score chunks of its
         language; its gloss the others, with every spelling of the names it uses (the name
         table's CIIE is 进博会 and 中国国际进口博览会, which no gloss gives: blind4 hit@5
-        0.955 -> 0.977, the other sets unchanged)."""
+        0.955 -> 0.977, the other sets unchanged). A rendering's words score the chunks of
+        its language instead (``search``)."""
         bm25 = self.reader.bm25
         if bm25 is None:
             return Ranked("bm25", {})
@@ -150,7 +181,10 @@ class Retriever:
         hits: dict[int, tuple[int, float]] = {}
         scored: dict[tuple[str, ...], np.ndarray] = {}  # an English question scores every language alike
         for lang, members in self.reader.chunks_by_language.items():
-            words = terms(gloss(query) if asked == "zh" and lang != "zh" else query)
+            if rendering and language_of(rendering) == lang:
+                words = terms(rendering)
+            else:
+                words = terms(gloss(query) if asked == "zh" and lang != "zh" else query)
             if lang != asked:
                 words += spellings
             tokens = tuple(t for t in dict.fromkeys(words) if t in bm25.vocab_dict)

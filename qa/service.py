@@ -92,43 +92,45 @@ class Service:
         if mode == "hybrid":
             return self.find(query, k)[0]
         if mode == "translated":
-            return self.find_either(query, self.searched_as(query), k)[0]
+            return self.find_either(query, self.rendering(query), k)[0]
         return self.retriever().search(query, k or self.settings.top_k, mode=mode)
 
-    def searched_as(self, question: str) -> str:
-        """What answers retrieve and rank with: a Chinese question with its English rendering
-        beside its own words (``qa.pipeline.translate`` says why); the question alone when it
-        is English, no translator is set, or the translator fails."""
+    def rendering(self, question: str) -> str:
+        """A Chinese question's English rendering, which answers search and rank with beside
+        its own words (``qa.pipeline.translate`` says why); "" when the question is English,
+        no translator is set, or the translator fails."""
         translator = self.translator()
         if language_of(question) != "zh" or translator is None:
-            return question
+            return ""
         try:
             english = "".join(translator.stream(translate_prompt(question), max_tokens=TRANSLATE_TOKENS))
         except LLMUnavailable as exc:
             log.warning("translator %s failed (%s); searching with the question alone", translator.name, exc)
-            return question
-        english = _invented_figures_cut(_translation_in(english), question)
-        return f"{question} {english}" if english else question
+            return ""
+        return _invented_figures_cut(_translation_in(english), question)
 
-    def find(self, query: str, k: int | None = None) -> tuple[list[Passage], list[RankedSentence]]:
+    def find(self, query: str, k: int | None = None, rendering: str = "") -> tuple[list[Passage], list[RankedSentence]]:
         """The passages hybrid search finds, in the order of their best sentence, and every
-        sentence of them ranked: what the search API shows and what answers are made of."""
+        sentence of them ranked: what the search API shows and what answers are made of. A
+        rendering is searched as ``Retriever.search`` says; sentences are ranked against the
+        question and its rendering as one text."""
         retriever = self.retriever()
         k = k or self.settings.top_k
-        pool = retriever.search(query, max(k, self.settings.rerank_pool))
-        passages, ranked = by_best_sentence(pool, self.ranker.rank(query, pool, retriever))
+        pool = retriever.search(query, max(k, self.settings.rerank_pool), rendering=rendering)
+        read = f"{query} {rendering}" if rendering else query
+        passages, ranked = by_best_sentence(pool, self.ranker.rank(read, pool, retriever))
         return passages[:k], [sentence for sentence in ranked if sentence.passage < k]
 
-    def find_either(self, question: str, searched: str, k: int | None = None
+    def find_either(self, question: str, rendering: str, k: int | None = None
                     ) -> tuple[list[Passage], list[RankedSentence]]:
-        """``find`` with what the question is searched as (its rendering beside a Chinese
-        question's words), unless the question's own words find a sentence that scores
-        clearly better. A rendering can pull the search away from a Chinese passage that
-        answers in the question's own words: "What direction does the Expo hope to develop?"
-        lost 使其更加国际化、专业化 (0.40 with the question alone) to English sentences
-        scoring 0.19, and a Chinese brief's 中欧班列 figures to the English one's."""
-        found = self.find(searched, k)
-        if searched == question:
+        """``find`` with the question's rendering, unless the question's own words alone find
+        a sentence that scores clearly better. A rendering can pull the search away from a
+        Chinese passage that answers in the question's own words: "What direction does the
+        Expo hope to develop?" lost 使其更加国际化、专业化 (0.40 with the question alone) to
+        English sentences scoring 0.19, and a Chinese brief's 中欧班列 figures to the English
+        one's."""
+        found = self.find(question, k, rendering)
+        if not rendering:
             return found
         own = self.find(question, k)
         best = found[1][0].score if found[1] else float("-inf")
