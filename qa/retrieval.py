@@ -79,7 +79,7 @@ class Retriever:
         renderings, translated-path hit@1 / hit@5: 8 sets over the shipped corpus (382
         answerable questions, 171 Chinese) 345 / 375 -> 345 / 377 (Chinese hit@5 169 -> 171,
         held-out 24 -> 26 of 26); unseen documents unchanged (unseen..unseen5 221 / 246 of
-        254, unseen6 40 / 47 of 48). Answers' statements searched apart too lost unseen 221 /
+        254, unseen6 40 / 47 of 48). Stating renderings searched apart too lost unseen 221 /
         246 -> 219 / 246 and unseen6 40 / 47 -> 37 / 45 ("Chinese-Ethiopian" for 中厄).
         """
         if not query.strip():
