@@ -89,7 +89,10 @@ class Retriever:
             raise BadRequest(f"unknown search mode {mode!r}")
         if rendering and not rendering.endswith(("?", "？")):
             query, rendering = f"{query} {rendering}", ""
-        lists = [self._bm25(query, rendering) if name == "bm25" else self._similar(name, query, rendering)
+        asked, similar = language_of(query), {"dense", "sentences"} & set(names)
+        vector = self.query_vector(query) if similar else None
+        rendered = self.query_vector(rendering) if similar and rendering else None
+        lists = [self._bm25(query, rendering) if name == "bm25" else self._similar(name, asked, vector, rendered)
                  for name in names]
         return self._fuse(lists, k)
 
@@ -117,16 +120,16 @@ class Retriever:
     def _own_question_vector(self, query: str) -> np.ndarray:
         return self.reader.centring.questions(self.embedder.encode_queries([query]), [language_of(query)])[0]
 
-    def _similar(self, name: str, query: str, rendering: str) -> Ranked:
-        """The dense or the sentence list; with a rendering, the chunks of its language are
-        scored by it and the others by the question."""
-        scores = getattr(self, f"_{name}")(self.query_vector(query))
-        if not rendering:
-            return self._ranked(name, scores, language_of(query))
-        rendered = getattr(self, f"_{name}")(self.query_vector(rendering))
-        chinese, rendered_zh = self._chinese_chunks, language_of(rendering) == "zh"
-        mine = {c: v for c, v in scores.items() if (c in chinese) != rendered_zh}
-        return self._ranked(name, mine | {c: v for c, v in rendered.items() if (c in chinese) == rendered_zh}, None)
+    def _similar(self, name: str, asked: str, vector: np.ndarray | None, rendered: np.ndarray | None) -> Ranked:
+        """The dense or the sentence list; with the rendering's vector, the chunks in the
+        question's language are scored by the question and the others by the rendering."""
+        search = getattr(self, f"_{name}")
+        scores = search(vector)
+        if rendered is None:
+            return self._ranked(name, scores, asked)
+        chinese, zh = self._chinese_chunks, asked == "zh"
+        own = {c: v for c, v in scores.items() if (c in chinese) == zh}
+        return self._ranked(name, own | {c: v for c, v in search(rendered).items() if (c in chinese) != zh}, None)
 
     def _dense(self, vector: np.ndarray) -> dict[int, float]:
         """Chunk id -> similarity of the chunk's vector."""
@@ -181,7 +184,7 @@ class Retriever:
         hits: dict[int, tuple[int, float]] = {}
         scored: dict[tuple[str, ...], np.ndarray] = {}  # an English question scores every language alike
         for lang, members in self.reader.chunks_by_language.items():
-            if rendering and language_of(rendering) == lang:
+            if rendering and lang != asked:
                 words = terms(rendering)
             else:
                 words = terms(gloss(query) if asked == "zh" and lang != "zh" else query)
