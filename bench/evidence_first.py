@@ -3,15 +3,18 @@
     python -m bench.evidence_first [--questions N] [--users 4]
 
 1. Stages, run one by one as the pipeline runs them (qa/pipeline.py's own step functions):
-   retrieve, evidence (rank + decide + quotes), judge (the model reads the quotes: yes or
-   no), first model token, model done, verification; with the prompt tokens of every
-   judge call and the prompt and output tokens of every generated answer (whose prompt
-   shares the judge's prefix, so llama.cpp reads only its last line again).
+   translate (a Chinese question's English rendering), retrieve, evidence (rank + decide
+   + quotes), judge (the model reads the quotes: yes or no), first model token, model
+   done, verification; with the prompt tokens of every judge call and the prompt and
+   output tokens of every generated answer (whose prompt shares the judge's prefix, so
+   llama.cpp reads only its last line again).
 2. Raw llama.cpp speed measured in the same run on the same model (prompt tok/s, generation
    tok/s), so each answer's model time is compared with what llama.cpp alone needs for
    the same tokens: the pipeline/raw ratio.
 3. Time to the first cited evidence through the real HTTP stream (/api/chat on a uvicorn
-   server on 127.0.0.1), alone and with 4 concurrent users while the model is busy.
+   server on 127.0.0.1), alone (Chinese questions also apart: their own words' quotes
+   stream while the model translates them) and with 4 concurrent users while the model
+   is busy.
 Printed as markdown tables with the CPU model; bench/RESULTS.md keeps the last run.
 """
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import statistics
 import time
 
@@ -31,6 +35,7 @@ from qa import pipeline, prompts
 from qa.citations import verify
 from qa.evaluation import load_questions
 from qa.service import Service
+from textkit.language import language_of
 
 SETS = [REPO_ROOT.parent / "shared" / "eval" / "dev.jsonl", REPO_ROOT / "bench" / "questions" / "heldout.jsonl"]
 
@@ -78,6 +83,9 @@ def stages(service: Service, items: list[dict]) -> list[dict]:
     for item in items:
         row: dict = {"question": item["question"]}
         turn = pipeline.understand(service, item["question"], [], "local")
+        if service.translates(turn.standalone):  # a Chinese question: answers search with its rendering
+            pipeline.translate(service, turn)
+            row["translate"] = turn.timings["translate"]
         found = pipeline.find_evidence(service, turn, settings.top_k)
         row["retrieve"], row["evidence"] = turn.timings["retrieve"], turn.timings["evidence"]
         if found.evidence.answerability.answerable and turn.judge is not None:
@@ -112,12 +120,12 @@ def stages(service: Service, items: list[dict]) -> list[dict]:
 
 
 def stream_evidence_ms(url: str, question: str) -> tuple[float, float]:
-    """(ms to the evidence event, ms to the answer event) through /api/chat."""
+    """(ms to the first evidence event, ms to the answer event) through /api/chat."""
     started = time.perf_counter()
     evidence = answer = float("nan")
     with httpx.stream("POST", f"{url}/api/chat", json={"question": question}, timeout=600) as response:
         for line in response.iter_lines():
-            if line == "event: evidence":
+            if line == "event: evidence" and math.isnan(evidence):
                 evidence = (time.perf_counter() - started) * 1000
             elif line == "event: answer":
                 answer = (time.perf_counter() - started) * 1000
@@ -132,11 +140,12 @@ async def concurrent_evidence(url: str, questions: list[str], users: int, rounds
         async with httpx.AsyncClient(timeout=600) as client:
             for i in range(rounds):
                 question = questions[(offset + i * users) % len(questions)]
-                started = time.perf_counter()
+                started, first = time.perf_counter(), True
                 async with client.stream("POST", f"{url}/api/chat", json={"question": question}) as response:
                     async for line in response.aiter_lines():
-                        if line == "event: evidence":
+                        if line == "event: evidence" and first:
                             out.append((time.perf_counter() - started) * 1000)
+                            first = False
         return out
 
     results = await asyncio.gather(*(user(u) for u in range(users)))
@@ -160,13 +169,14 @@ def main(argv: list[str] | None = None) -> None:
     generated = [r for r in rows if "model" in r]
     print(f"CPU: {cpu_model()}; raw llama.cpp: prompt {prompt_tps:.1f} tok/s, generation {gen_tps:.1f} tok/s\n")
     print("| stage | p50 ms | p95 ms | n |\n|---|---|---|---|")
-    for stage in ("retrieve", "evidence", "judge", "first_token", "model", "verify"):
+    for stage in ("translate", "retrieve", "evidence", "judge", "first_token", "model", "verify"):
         values = [r[stage] for r in rows if stage in r]
         print(f"| {stage} | {pct(values, 50):.1f} | {pct(values, 95):.1f} | {len(values)} |")
     if generated:
         ratios = [r["model"] / (1000 * (r["prompt_tokens"] / prompt_tps + r["output_tokens"] / gen_tps))
                   for r in generated]
-        totals = [r["retrieve"] + r["evidence"] + r.get("judge", 0.0) + r["model"] + r["verify"] for r in generated]
+        totals = [r.get("translate", 0.0) + r["retrieve"] + r["evidence"] + r.get("judge", 0.0) + r["model"]
+                  + r["verify"] for r in generated]
         print(f"\ngenerated answers: {len(generated)} of {len(rows)} questions; prompt tokens p50 "
               f"{pct([r['prompt_tokens'] for r in generated], 50):.0f} "
               f"(max {max(r['prompt_tokens'] for r in generated)}), "
@@ -175,7 +185,8 @@ def main(argv: list[str] | None = None) -> None:
               f"for the same tokens p50 {pct(ratios, 50):.2f}; verified and kept {sum(r['kept'] for r in generated)}")
     judged = [r for r in rows if "judge" in r]
     if judged:
-        answered = [r["retrieve"] + r["evidence"] + r["judge"] for r in judged if "model" not in r]
+        answered = [r.get("translate", 0.0) + r["retrieve"] + r["evidence"] + r["judge"]
+                    for r in judged if "model" not in r]
         print(f"\njudged: {len(judged)} of {len(rows)} questions (the rest refused first); judge prompt tokens p50 "
               f"{pct([r['judge_tokens'] for r in judged], 50):.0f}; judge / raw llama.cpp for its tokens p50 "
               f"{pct([r['judge'] / (1000 * r['judge_tokens'] / prompt_tps) for r in judged], 50):.2f}; answers "
@@ -190,8 +201,11 @@ def main(argv: list[str] | None = None) -> None:
         evidence = [e for e, _ in single]
         answers = [a for _, a in single]
         busy = asyncio.run(concurrent_evidence(url, [it["question"] for it in items], args.users, args.rounds))
-    print(f"\nSSE /api/chat, {len(single)} questions one at a time: evidence p50 {pct(evidence, 50):.0f} ms, "
-          f"p95 {pct(evidence, 95):.0f} ms; answer p50 {pct(answers, 50):.0f} ms, p95 {pct(answers, 95):.0f} ms")
+    chinese = [e for (e, _), it in zip(single, items, strict=False) if language_of(it["question"]) == "zh"]
+    print(f"\nSSE /api/chat, {len(single)} questions one at a time: first evidence p50 {pct(evidence, 50):.0f} ms, "
+          f"p95 {pct(evidence, 95):.0f} ms (the {len(chinese)} Chinese ones, translated as they stream: p50 "
+          f"{pct(chinese, 50):.0f} ms, p95 {pct(chinese, 95):.0f} ms); answer p50 {pct(answers, 50):.0f} ms, "
+          f"p95 {pct(answers, 95):.0f} ms")
     print(f"{args.users} concurrent users x {args.rounds}: evidence p50 {pct(busy, 50):.0f} ms, "
           f"p95 {pct(busy, 95):.0f} ms")
 

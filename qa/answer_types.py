@@ -78,7 +78,9 @@ class Answer(BaseModel):
     fallback_reason: str = Field(
         "", description="Why not: the model failed or timed out, its answer did not pass verification, "
         "or it did not give what was asked (a date, a figure) while the quotes do.")
-    timings_ms: dict[str, float] = Field(default_factory=dict)
+    timings_ms: dict[str, float] = Field(
+        default_factory=dict, description="Milliseconds per step (condense, translate, retrieve, evidence, judge, "
+        "generate, verify), first_evidence (since the question arrived) and total.")
 
     def to_dict(self) -> dict:
         return self.model_dump()

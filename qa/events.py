@@ -1,8 +1,10 @@
-"""The events an answer streams, in order: ``meta``, ``evidence``, ``token``*, ``answer``.
+"""The events an answer streams, in order: ``meta``, ``evidence`` (once, or twice when a
+question's own words found quotes before its translation found others:
+``qa.pipeline.evidence_while_translating``), ``token``*, ``answer``.
 
 Every surface consumes the same sequence: the chat stream sends each as a server-sent
-event (``event: <kind>``, ``data: <payload JSON>``), Slack posts the evidence and then
-updates that message with the answer, the CLI and ``/api/ask`` keep the last one.
+event (``event: <kind>``, ``data: <payload JSON>``), the page and Slack show the latest
+evidence and then the answer in its place, the CLI and ``/api/ask`` keep the last one.
 """
 
 from __future__ import annotations

@@ -100,7 +100,7 @@ class Service:
         its own words (``qa.pipeline.translate`` says why); "" when the question is English,
         no translator is set, or the translator fails."""
         translator = self.translator()
-        if language_of(question) != "zh" or translator is None:
+        if translator is None or not self.translates(question):
             return ""
         try:
             english = "".join(translator.stream(translate_prompt(question), max_tokens=TRANSLATE_TOKENS))
@@ -108,6 +108,10 @@ class Service:
             log.warning("translator %s failed (%s); searching with the question alone", translator.name, exc)
             return ""
         return _invented_figures_cut(_translation_in(english), question)
+
+    def translates(self, question: str) -> bool:
+        """Whether the question gets a rendering: it is Chinese and a translator is set."""
+        return language_of(question) == "zh" and self.translator() is not None
 
     def find(self, query: str, k: int | None = None, rendering: str = "") -> tuple[list[Passage], list[RankedSentence]]:
         """The passages hybrid search finds, in the order of their best sentence, and every

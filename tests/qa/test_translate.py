@@ -65,6 +65,29 @@ def test_the_translation_finds_the_english_sentence_a_chinese_question_asks_for(
     assert "Talks were launched in 2013" in hits[0].text
 
 
+def test_a_chinese_asker_sees_quotes_before_the_question_is_translated(translating, monkeypatch):
+    """The own words' quotes stream while the model translates; a refusal never does
+    (qa.pipeline.evidence_while_translating). The rendering's evidence follows when it
+    differs, and the answer records when the first evidence went out."""
+    steps: list[str] = []
+    rendering = translating.rendering
+    monkeypatch.setattr(translating, "rendering", lambda q: steps.append("translate") or rendering(q))
+    for question in ("第三届进博会累计意向成交额是多少？", "通知提出要在哪些领域培育龙头企业？"):
+        steps.clear()
+        events = []
+        for event in translating.ask_stream(question):
+            steps.append(event.kind)
+            events.append(event)
+        before = [e for e in events[: steps.index("translate")] if e.kind == "evidence"]
+        assert all(e.evidence.answerability.answerable for e in before), question
+        assert 1 <= steps.count("evidence") <= 2 and steps[-1] == "answer", steps
+        answer = events[-1].answer
+        assert answer.timings_ms["first_evidence"] <= answer.timings_ms["total"]
+        if question.startswith("第三届"):  # its own words find the Chinese brief's figure
+            assert steps[:3] == ["meta", "evidence", "translate"], steps
+            assert "726.2亿美元" in before[0].evidence.text
+
+
 def test_a_failing_translator_leaves_the_question_as_it_was(corpus_settings, embedder, tmp_path):
     from qa.service import Service
 

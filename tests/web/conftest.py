@@ -6,6 +6,7 @@ browser context, so localStorage starts empty, and fails if the page throws.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,20 @@ def generative(corpus_settings, embedder, tmp_path_factory):
     to). ``generate="always"``: the model is asked after the quotes for every question. No
     background sentence preload: on a small machine it would compete with the questions
     whose timing these tests watch."""
+    with _generative_app(corpus_settings, embedder, tmp_path_factory) as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def translating(corpus_settings, embedder, tmp_path_factory):
+    """``generative``, with Chinese questions translated by the local model as the product
+    does when it is installed."""
+    with _generative_app(corpus_settings, embedder, tmp_path_factory, translate="local") as app:
+        yield app
+
+
+@contextmanager
+def _generative_app(corpus_settings, embedder, tmp_path_factory, **settings_update):
     from qa.app import create_app
     from qa.service import Service
     from tests.fakes.openai_server import running_fake_openai
@@ -73,9 +88,11 @@ def generative(corpus_settings, embedder, tmp_path_factory):
         settings = corpus_settings.model_copy(update={
             "llm": "openai", "openai_base_url": fake.base_url, "openai_retries": 0, "llm_timeout": 30.0,
             "generate": "always", "preload_sentences": 0,
-            "feedback_db": tmp_path_factory.mktemp("generative") / "feedback.sqlite"})
-        with running(create_app(settings, Service(settings, embedder))) as url:
+            "feedback_db": tmp_path_factory.mktemp("generative") / "feedback.sqlite", **settings_update})
+        service = Service(settings, embedder)
+        with running(create_app(settings, service)) as url:
             yield url, fake
+        service.close()
 
 
 def ask(page, question: str) -> None:

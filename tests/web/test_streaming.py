@@ -188,6 +188,25 @@ def test_a_chinese_question_gets_chinese_ui_words(generative, open_page):
     shot(page, "phone-answer-zh")
 
 
+def test_a_chinese_questions_first_quotes_give_way_to_those_its_translation_finds(translating, open_page):
+    """Its own words' quotes show while the local model translates the question; the
+    circular's paragraph its English rendering finds then takes their place."""
+    url, fake = translating
+    fake.reset()
+    written = "通知提出，要在通信、电力、工程机械和轨道交通等领域培育一批龙头企业[3]。"
+    fake.responder = slowly(written, think=0.5, stall=0.5)
+    page = open_page(url, viewport=PHONE)
+    ask(page, "通知提出要在哪些领域培育龙头企业？")
+    answer = page.locator(".msg.assistant").last
+    first = answer.locator(".evidence .quote-text")
+    first.wait_for()
+    shown_first = first.inner_text()
+    quotes = last_answer(page).locator(".evidence").inner_text()
+    assert "leading enterprises" in quotes and "communication" in quotes
+    assert shown_first != quotes and "communication" not in shown_first
+    shot(page, "phone-answer-zh-retranslated")
+
+
 def test_phone_shows_the_quotes_then_the_answer_without_sideways_scroll(generative, open_page):
     url, fake = generative
     fake.reset()
