@@ -52,6 +52,7 @@ REASONS = {
     "rank": ("the documents do not say which comes first or most", "文件没有说明哪个最多或最先"),
     "place": ("the documents name no place for this", "文件没有提到具体地点"),
     "firm": ("the documents name no company for this", "文件没有提到具体公司"),
+    "body": ("the documents name no body or department for this", "文件没有提到具体机构或部门"),
     "named": ("the documents say nothing about {}", "文件没有涉及{}"),
     "answers": ("the quoted passages address the question", "引用的段落回答了这个问题"),
     "unknown": ("the documents never mention some of what the question asks about", "文件没有提到问题所问的部分内容"),

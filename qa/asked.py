@@ -118,6 +118,18 @@ _AUXILIARY = r"(?!(?:is|was|does|has|kinds?|types?)\b)"
 _ASKS_ITEMS = re.compile(rf"哪些|哪几|\b(?:which|what)\s+(?:{_AUXILIARY}\w+\s+)?{_AUXILIARY}\w+s\b"
                          r"|\bwhat (?:kinds?|types?|sorts?) of\b", re.I)
 _FIRM = re.compile(r"\b(?:Co|Company|Corporation|Corp|Group|Ltd|Limited|Bank|Inc)\b|公司|集团|银行")
+# "which body adopted it", "由哪个部门发布": asks for an organ of state or an organisation,
+# which a sentence answers only by naming one (a ministry, a committee, "relevant
+# departments"); "It is China's first unified law" names none.
+_ASKS_BODY = re.compile(
+    r"\b(?:which|what) (?:\w+ )?(?:bod(?:y|ies)|agenc(?:y|ies)|departments?|ministr(?:y|ies)|organs?"
+    r"|institutions?|authorit(?:y|ies)|organi[sz]ations?)\b(?! (?:rules?|regulations?|measures?|documents?|polic"
+    r"(?:y|ies)|plans?|lists?|laws?|orders?)\b)|哪(?:个|些|一个|家)?(?:机构|部门|单位|机关|部委)", re.I)
+_BODY = re.compile(
+    r"\b(?:Ministry|Ministries|Commission|Committee|Council|Congress|Administration|Bureau|Office|Department"
+    r"|Government|Centre|Center|Agency|Authority|Customs|Bank|Group|NDRC|MOFCOM|NPC|departments|ministries"
+    r"|authorities|agencies)\b"
+    r"|国务院|人大|委员会|常委会|部门|机构|单位|机关|政府|海关|总署|银行|集团|办公室|中心|[^\W全内外局干]部(?!分)|改革委|[^\W当格结布]局(?![面势限部])")
 _ZH_PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:省|市(?!场)|港(?!口)|县|州)")
 # A proper name inside a sentence (not its first word): "Rotterdam", "FIFA World Cup"; a
 # place is a capitalised word, not an acronym (ASEAN, WTO).
@@ -233,6 +245,7 @@ class Asked:
     rank: str  # asks for the "most", "least", "first" or "last" of something ("" when not)
     place: bool  # asks which city, port, country
     firm: bool  # asks which company
+    body: bool  # asks which body, department or organisation
     counted: tuple[str, ...]  # what a count counts: English nouns, or a Chinese (measure word, noun)
     levy: tuple[str, ...]  # for a rate or charge: words one of which the answer must use (tax, 税)
     flows: tuple[re.Pattern[str], ...]  # for a figure: how a sentence names each flow measured alone (exports)
@@ -261,7 +274,8 @@ def slot(question: str) -> Asked:
     date = bool(_DATE.search(question))
     event = next((kind for kind, asks, _ in _EVENTS if asks.search(question)), "") if date else ""
     return Asked(figure, date, event, rank,
-                 bool(_ASKS_PLACE.search(question)), bool(_ASKS_FIRM.search(question)), _counted(question),
+                 bool(_ASKS_PLACE.search(question)), bool(_ASKS_FIRM.search(question)),
+                 bool(_ASKS_BODY.search(question)), _counted(question),
                  _levy(question) if figure in ("share", "charge") else (), _flows(question) if figure else (),
                  named, documented, bool(_ASKS_ITEMS.search(question)), currency if figure == "money" else "",
                  bool(figure) and bool(_ASKS_CHANGE.search(question)),
@@ -582,7 +596,7 @@ def gives_asked(question: str, text: str) -> bool:
 def lacks(question: str, sentence: str, before: str, passage: str, kind: str = "", *,
           skipped: tuple[str, ...] = ()) -> str:
     """What of the asked slot the sentence does not give: "figure", "date", "rank", "place",
-    "firm", "named:<what the question wrote>", or "" when nothing is missing; of one
+    "firm", "body", "named:<what the question wrote>", or "" when nothing is missing; of one
     ``kind`` only when given (``apart``); the named dates ``skipped`` left to other
     sentences (``dates_apart``)."""
     return unfilled(question, sentence, kind) or _unnamed(slot(question), sentence, before, passage, skipped)
@@ -590,7 +604,12 @@ def lacks(question: str, sentence: str, before: str, passage: str, kind: str = "
 
 # Kinds that are facts of their own, which two sentences may give apart: "which country
 # was the first" asks one fact (a place that ranks), not a place and a first.
-_SEPARATE_KINDS = frozenset({"figure", "date"})
+_SEPARATE_KINDS = frozenset({"figure", "date", "body"})
+
+
+def gives_body(text: str) -> bool:
+    """``text`` names a body: a ministry, committee, government, "relevant departments"."""
+    return bool(_BODY.search(text))
 
 
 def apart(question: str) -> tuple[str, ...]:
@@ -601,7 +620,7 @@ def apart(question: str) -> tuple[str, ...]:
 
 
 def _kinds_asked(question: str) -> tuple[str, ...]:
-    """The kinds of fact the question asks for ("figure", "date", "rank", "place", "firm")."""
+    """The kinds of fact the question asks for ("figure", "date", "rank", "place", "firm", "body")."""
     return tuple(name for name, wanted, _ in _checks(question, "") if wanted)
 
 
@@ -643,7 +662,7 @@ def restates(question: str, text: str) -> bool:
 
 
 def unfilled(question: str, text: str, kind: str = "") -> str:
-    """The kind of fact asked for ("figure", "date", "rank", "place", "firm") that ``text``
+    """The kind of fact asked for ("figure", "date", "rank", "place", "firm", "body") that ``text``
     does not give, or "" (also when the question asks for none of them); only ``kind``
     when given. A generated answer is held to it too: one that restates the wrong sentence
     gives no date for "when"."""
@@ -659,6 +678,7 @@ def _checks(question: str, text: str) -> tuple[tuple[str, bool, Callable[[], boo
         ("rank", bool(asked.rank), lambda: gives_rank(asked.rank, text)),
         ("place", asked.place, lambda: gives_place(question, text)),
         ("firm", asked.firm, lambda: gives_firm(text)),
+        ("body", asked.body, lambda: gives_body(text)),
     )
 
 

@@ -142,6 +142,10 @@ def test_a_year_that_dates_a_document_is_the_documents_not_the_sentences():
     ("运河一年能过多少吨货？", "到2035年，运河设计货物通过能力达到8900万吨/年。"),  # a count of a unit
     ("How many square metres of exhibition space were there?", "总展览面积接近36万平方米。"),
     ("运河一年能给企业省下多少物流费用？", "据测算，运河每年可为企业节省运输费用约52亿元。"),  # 费用 is a sum
+    ("《出口管制法》是由哪个机构通过的？", "The Standing Committee of the National People's Congress adopted the law."),
+    ("Which government bodies jointly issued the list?", "2024年1月18日，商务部、海关总署联合公布名单。"),
+    ("Which department should strengthen export quality supervision?",
+     "Related departments should strengthen quality management and supervision in export."),
 ])
 def test_a_sentence_that_states_the_asked_fact_fills_the_slot(question, sentence):
     assert lacks(question, sentence, "", sentence) == ""
@@ -208,6 +212,9 @@ def test_a_year_compared_against_answers_only_a_question_comparing_against_it():
      "figure"),  # ten localities, not ten companies
     ("Which company shipped the first used cars abroad?",
      "The Ministry of Commerce allowed a first batch of ten localities to export used cars.", "firm"),
+    ("《出口管制法》是由哪个机构通过的？", "It is China's first unified law on export controls.", "body"),
+    ("出口管制法规定的管制清单由哪个部门负责发布？",
+     "The law provides for control lists, export licensing, end-user and end-use checks.", "body"),
     ("Of the 578 national upgrading bases, how many make textiles?", "The total number of bases reached 578.",
      "figure"),  # the question's own figure is no answer
     # A date of another event: adopted is not in force, signed is not in force.
