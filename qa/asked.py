@@ -125,6 +125,7 @@ _ASKS_BODY = re.compile(
     r"\b(?:which|what) (?:\w+ )?(?:bod(?:y|ies)|agenc(?:y|ies)|departments?|ministr(?:y|ies)|organs?"
     r"|institutions?|authorit(?:y|ies)|organi[sz]ations?)\b(?! (?:rules?|regulations?|measures?|documents?|polic"
     r"(?:y|ies)|plans?|lists?|laws?|orders?)\b)|哪(?:个|些|一个|家)?(?:机构|部门|单位|机关|部委)", re.I)
+# 部 and 局 end a body's name (商务部, 统计局), not 全部, 内部, 格局 or 布局.
 _BODY = re.compile(
     r"\b(?:Ministry|Ministries|Commission|Committee|Council|Congress|Administration|Bureau|Office|Department"
     r"|Government|Centre|Center|Agency|Authority|Customs|Bank|Group|NDRC|MOFCOM|NPC|departments|ministries"
@@ -447,6 +448,11 @@ def gives_firm(text: str) -> bool:
     return bool(_FIRM.search(text))
 
 
+def gives_body(text: str) -> bool:
+    """``text`` names a body: a ministry, committee, government, "relevant departments"."""
+    return bool(_BODY.search(text))
+
+
 def unmentioned(question: str, text: str) -> tuple[str, ...]:
     """Names the question uses (as it writes them) that ``text`` never mentions in any
     language: a name of the table (雄安 is also Xiongan), an English proper name the table
@@ -605,11 +611,6 @@ def lacks(question: str, sentence: str, before: str, passage: str, kind: str = "
 # Kinds that are facts of their own, which two sentences may give apart: "which country
 # was the first" asks one fact (a place that ranks), not a place and a first.
 _SEPARATE_KINDS = frozenset({"figure", "date", "body"})
-
-
-def gives_body(text: str) -> bool:
-    """``text`` names a body: a ministry, committee, government, "relevant departments"."""
-    return bool(_BODY.search(text))
 
 
 def apart(question: str) -> tuple[str, ...]:
