@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -78,6 +79,13 @@ def fake():
         yield fake
 
 
+def on_own_loop(coroutine):
+    """``asyncio.run`` in a thread of its own: once a browser test has run, Playwright's
+    sync API keeps an event loop running in the main thread, where asyncio.run refuses."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def run_bot(fake, service, handle):
     """Run ``handle(bot)`` on a fresh event loop, as the app's background task would."""
     fake.reset()
@@ -86,7 +94,7 @@ def run_bot(fake, service, handle):
         async with httpx.AsyncClient(timeout=10) as http:
             await handle(SlackBot(slack_settings(Settings(), fake), service, http))
 
-    asyncio.run(go())
+    on_own_loop(go())
 
 
 def mention(channel: str) -> dict:
@@ -201,7 +209,7 @@ def test_when_slack_refuses_the_quotes_the_stream_is_closed_and_the_failure_logg
             await SlackBot(slack_settings(Settings(), fake), service, http).answer_event(mention(new_id("C")))
 
     with caplog.at_level(logging.ERROR, logger="qa.slack.handlers"):
-        asyncio.run(go())
+        on_own_loop(go())
     assert service.closed_early  # no answer is generated for a message that cannot be shown
     assert any("channel_not_found" in str(r.exc_info and r.exc_info[1]) for r in caplog.records)
 
@@ -223,7 +231,7 @@ def test_chat_update_speaks_slacks_wire_format_and_errors(fake):
                 errors.append(caught.value.error)
             return posted, updated, errors
 
-    posted, updated, errors = asyncio.run(go())
+    posted, updated, errors = on_own_loop(go())
     assert updated == {"ok": True, "channel": channel, "ts": posted["ts"], "text": "answer",
                        "message": updated["message"]}
     assert errors == ["message_not_found", "cant_update_message"]
