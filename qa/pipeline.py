@@ -88,11 +88,11 @@ def run(service: Service, question: str, history: list[dict], k: int,
     turn = understand(service, question, history, llm_name)
     yield Meta(turn.standalone, turn.llm.name, turn.lang, turn.judge.name if turn.judge else "")
 
-    shown = None
+    own_words, shown = None, None
     if service.translates(turn.standalone):
-        shown = yield from evidence_while_translating(service, turn, k, started)
+        own_words, shown = yield from evidence_while_translating(service, turn, k, started)
         translate(service, turn)
-    found = find_evidence(service, turn, k)
+    found = find_evidence(service, turn, k, own_words)
     if found.evidence != shown:
         turn.timings.setdefault("first_evidence", _ms(started))
         yield EvidenceFound(found.evidence)
@@ -141,11 +141,13 @@ class Found:
     evidence: Evidence
 
 
-def find_evidence(service: Service, turn: Turn, k: int) -> Found:
-    """Retrieve, rank sentences, decide answerability and quote: all before any model."""
+def find_evidence(service: Service, turn: Turn, k: int, own: Found | None = None) -> Found:
+    """Retrieve, rank sentences, decide answerability and quote: all before any model.
+    ``own``: what the question's own words found before its rendering was known."""
     settings = service.settings
     with _timed(turn, "retrieve"):
-        passages, ranked = service.find_either(turn.standalone, turn.rendering, k)
+        passages, ranked = service.find_either(turn.standalone, turn.rendering, k,
+                                               (own.passages, own.ranked) if own else None)
     with _timed(turn, "evidence"):
         decision = answerability.decide(turn.standalone, ranked, passages, service.retriever(), settings)
         quotes = choose_quotes(ranked, passages, settings.evidence_quotes, leads=decision.leads)
@@ -154,7 +156,7 @@ def find_evidence(service: Service, turn: Turn, k: int) -> Found:
 
 
 def evidence_while_translating(service: Service, turn: Turn, k: int,
-                               started: float) -> Generator[Event, None, Evidence | None]:
+                               started: float) -> Generator[Event, None, tuple[Found, Evidence | None]]:
     """The quotes the question's own words find, shown while the model translates it (a
     second or two on two cores), so a Chinese asker sees cited evidence as soon as an
     English one does. Only quotes: a refusal is not shown, since the rendering may yet find
@@ -165,13 +167,14 @@ def evidence_while_translating(service: Service, turn: Turn, k: int,
     146 and replaces it for 21 (1 becomes a refusal); of the 74 near misses, 56 show
     nothing before the rendering's evidence and 18 show quotes at once, which for 16 of
     them the rendering's evidence also gives (the judge reads them next, as it reads an
-    English question's)."""
-    early = find_evidence(service, turn, k).evidence
-    if not early.answerability.answerable:
-        return None
+    English question's). Returns what the own words found, which the search with the
+    rendering is weighed against (``Service.find_either``), and the evidence shown."""
+    own = find_evidence(service, turn, k)
+    if not own.evidence.answerability.answerable:
+        return own, None
     turn.timings["first_evidence"] = _ms(started)
-    yield EvidenceFound(early)
-    return early
+    yield EvidenceFound(own.evidence)
+    return own, own.evidence
 
 
 def translate(service: Service, turn: Turn) -> None:

@@ -125,18 +125,20 @@ class Service:
         passages, ranked = by_best_sentence(pool, self.ranker.rank(read, pool, retriever))
         return passages[:k], [sentence for sentence in ranked if sentence.passage < k]
 
-    def find_either(self, question: str, rendering: str, k: int | None = None
+    def find_either(self, question: str, rendering: str, k: int | None = None,
+                    own: tuple[list[Passage], list[RankedSentence]] | None = None
                     ) -> tuple[list[Passage], list[RankedSentence]]:
         """``find`` with the question's rendering, unless the question's own words alone find
         a sentence that scores clearly better. A rendering can pull the search away from a
         Chinese passage that answers in the question's own words: "What direction does the
         Expo hope to develop?" lost 使其更加国际化、专业化 (0.40 with the question alone) to
         English sentences scoring 0.19, and a Chinese brief's 中欧班列 figures to the English
-        one's."""
+        one's. ``own`` is what ``find`` found with the own words already (the pipeline
+        searches them while the model translates), so they are not searched again."""
         found = self.find(question, k, rendering)
         if not rendering:
             return found
-        own = self.find(question, k)
+        own = own or self.find(question, k)
         best = found[1][0].score if found[1] else float("-inf")
         return own if own[1] and own[1][0].score > best + OWN_WORDS_MARGIN else found
 
